@@ -1,0 +1,55 @@
+# spotify-etl: `make help` lists the targets. The Makefile builds and uses its own .venv.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+LAKE ?= lake
+TF_DIR := terraform
+
+.DEFAULT_GOAL := help
+.PHONY: help venv check-java run test lint format bench package deploy destroy validate-tf checkov secrets-scan clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 (or run make PYTHON=/path/to/python3.11 ...)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+venv: $(VENV)/.installed ## Create .venv with the package, its console script and the dev tools
+
+check-java: ## Check that Java 17 (the Java of AWS Glue 5.1) is there for local Spark
+	@java_bin="$${JAVA_HOME:+$$JAVA_HOME/bin/}java"; \
+	version=$$("$$java_bin" -version 2>&1 | awk -F '"' '/version/ {print $$2; exit}'); \
+	major=$${version%%.*}; \
+	if [ "$$major" != "17" ]; then \
+	  echo "Java 17 is required for local Spark (found: $${version:-no java}); install OpenJDK 17 (e.g. apt-get install openjdk-17-jre-headless) and put it on PATH or set JAVA_HOME."; \
+	  exit 1; \
+	fi
+
+run: venv check-java ## Run the whole pipeline locally on the embedded sample: extract, transform, analyse (LAKE=lake)
+	$(BIN)/spotify-etl run --lake $(LAKE)
+
+test: venv check-java ## Run the test suite
+	$(BIN)/pytest
+
+lint: venv ## Ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: venv check-java ## Measure the transform's speed and memory on generated playlists
+	$(BIN)/python bench/bench_transform.py
+
+package: venv ## Build dist/extract_lambda.zip (Lambda, arm64) and dist/spotify_etl.zip (Glue --extra-py-files)
+	$(BIN)/python tools/package_lambda.py
+	$(BIN)/python tools/package_glue.py
+
+clean: ## Remove build outputs and the local lake
+	rm -rf dist $(LAKE) .pytest_cache

@@ -1,0 +1,117 @@
+"""Job arguments: the same names on AWS Glue and on a laptop.
+
+On Glue the arguments arrive as ``--name value`` pairs and are parsed with AWS's own
+``getResolvedOptions``. Inside a Glue workflow, the workflow run properties set by the extract
+Lambda (``snapshot_date``, ``run_id``, ``raw_path``) take precedence over the job's own
+arguments; a console run with neither processes today's UTC date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+WORKFLOW_ARGS = ("WORKFLOW_NAME", "WORKFLOW_RUN_ID")
+WORKFLOW_PROPERTIES = ("snapshot_date", "run_id", "raw_path")
+"""Run properties the extract Lambda sets when it starts the workflow."""
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class JobArgumentError(ValueError):
+    """An argument is missing or malformed; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A Glue job: its name, its entry script and the arguments that script reads."""
+
+    name: str
+    script: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+
+    @property
+    def arguments(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+def validate_snapshot_date(value: str, source: str) -> str:
+    """Return ``value`` if it is a real ``YYYY-MM-DD`` date, else say where it came from."""
+    try:
+        if not _DATE.match(value):
+            raise ValueError
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise JobArgumentError(
+            f"snapshot_date {value!r} from {source} is not a date in YYYY-MM-DD form; "
+            "pass --snapshot_date 2026-11-20 (or set the workflow run property snapshot_date)"
+        ) from None
+    return value
+
+
+def today_utc() -> str:
+    return dt.datetime.now(dt.UTC).date().isoformat()
+
+
+def parse_glue_argv(argv: Sequence[str], spec: JobSpec) -> dict[str, str]:
+    """Parse ``argv`` with awsglue's getResolvedOptions: required ones must be there, optional
+    ones (and the workflow's) are asked for only when present, since it treats all as required."""
+    from awsglue.utils import GlueArgumentError, getResolvedOptions
+
+    present = {arg[2:].split("=", 1)[0] for arg in argv if arg.startswith("--")}
+    wanted = list(spec.required) + [name for name in (*spec.optional, *WORKFLOW_ARGS) if name in present]
+    try:
+        resolved = getResolvedOptions(list(argv), wanted)
+    except GlueArgumentError as error:
+        raise JobArgumentError(
+            f"job {spec.name}: {error}; it needs " + " ".join(f"--{name} VALUE" for name in spec.required)
+        ) from None
+    return {name: resolved[name] for name in wanted}
+
+
+def resolve_job_args(
+    argv: Sequence[str],
+    spec: JobSpec,
+    workflow_properties: Callable[[str, str], Mapping[str, str]] | None = None,
+    today: Callable[[], str] = today_utc,
+) -> dict[str, Any]:
+    """The job's effective arguments: workflow run properties, then arguments, then defaults.
+
+    ``workflow_properties(name, run_id)`` reads a workflow run's properties (boto3 on Glue);
+    it is only called when Glue passed ``--WORKFLOW_NAME`` and ``--WORKFLOW_RUN_ID``.
+    """
+    args: dict[str, Any] = dict(parse_glue_argv(argv, spec))
+    sources = {name: "--" + name for name in args}
+    if workflow_properties and all(name in args for name in WORKFLOW_ARGS):
+        properties = workflow_properties(args["WORKFLOW_NAME"], args["WORKFLOW_RUN_ID"])
+        for name in WORKFLOW_PROPERTIES:
+            if properties.get(name) and (name in spec.arguments or name == "run_id"):
+                args[name] = properties[name]
+                sources[name] = f"workflow run property {name}"
+    if not args.get("snapshot_date"):
+        args["snapshot_date"] = today()
+        sources["snapshot_date"] = "today's UTC date"
+    args["snapshot_date"] = validate_snapshot_date(args["snapshot_date"], sources["snapshot_date"])
+    return args
+
+
+def glue_workflow_properties(name: str, run_id: str) -> Mapping[str, str]:
+    """Read a Glue workflow run's properties (the AWS edge; retried by botocore standard mode)."""
+    import boto3
+    from botocore.config import Config
+
+    glue = boto3.client("glue", config=Config(retries={"mode": "standard", "max_attempts": 10}))
+    return glue.get_workflow_run_properties(Name=name, RunId=run_id)["RunProperties"]
+
+
+def to_argv(args: Mapping[str, str | None]) -> list[str]:
+    """Turn arguments into the ``argv`` Glue would pass, so local runs go through the same parser."""
+    argv = ["local"]
+    for name, value in args.items():
+        if value is not None:
+            argv += [f"--{name}", str(value)]
+    return argv

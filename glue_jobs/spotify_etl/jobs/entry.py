@@ -1,0 +1,34 @@
+"""How a job starts: on Glue from ``sys.argv``, locally from a dict of the same arguments.
+
+Both paths go through awsglue's getResolvedOptions (job_args.resolve_job_args), so an argument
+that works locally works on Glue and the other way round.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from pyspark.sql import SparkSession
+
+from ..job_args import JobSpec, glue_workflow_properties, resolve_job_args, to_argv
+from ..spark_session import build_spark_session
+
+JobRun = Callable[[SparkSession, Mapping[str, Any]], dict[str, Any]]
+
+
+def run_glue_job(spec: JobSpec, run: JobRun, argv: Sequence[str] | None = None) -> dict[str, Any]:
+    """The Glue entry point: arguments (and workflow run properties), Glue's SparkSession, run."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = resolve_job_args(argv if argv is not None else sys.argv, spec, glue_workflow_properties)
+    report = run(build_spark_session(app_name=spec.name), args)
+    print(json.dumps(report, default=str, sort_keys=True))  # the job's summary, in its CloudWatch log
+    return report
+
+
+def run_local_job(spark: SparkSession, spec: JobSpec, run: JobRun, arguments: Mapping[str, str | None]) -> dict:
+    """Run a job in this process with the arguments Glue would pass (no workflow properties)."""
+    return run(spark, resolve_job_args(to_argv(arguments), spec))

@@ -1,0 +1,112 @@
+"""Job 1 of the workflow: raw envelopes of one snapshot date -> typed staged items.
+
+Reads every raw file of the date, quarantines what is invalid (with its reason and source),
+keeps the latest extraction of each playlist, and stages one typed row per playlist item for
+the build_tables job. Fails only when the date has no valid input at all.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from pyspark import StorageLevel
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from .. import lake_layout as layout
+from ..envelopes import mark_latest_extraction, parse_envelopes, stage_playlists
+from ..items import explode_items, normalize_items, parse_items
+from ..lake_io import write_document, write_json_records, write_partition
+from ..quarantine import quarantine_items, quarantine_lines
+from ..raw_reader import read_raw_lines
+from . import NORMALIZE_ITEMS
+
+log = logging.getLogger(__name__)
+
+
+class NoValidInputError(RuntimeError):
+    """Every line of the snapshot date is invalid: nothing to build, the day must be looked at."""
+
+
+def _counts_by(frame: DataFrame, column: str) -> dict[str, int]:
+    """Row counts per value of ``column`` (a handful of groups: a tiny driver-side result)."""
+    return {str(row[column]): row["count"] for row in frame.groupBy(column).count().collect()}
+
+
+def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
+    snapshot_date = args["snapshot_date"]
+    lake_path = args["lake_path"]
+    raw_date_path = layout.raw_date_path(args["raw_path"], snapshot_date)
+
+    envelopes = (
+        read_raw_lines(spark, raw_date_path)
+        .transform(parse_envelopes, snapshot_date)
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+    valid = envelopes.filter(F.col("invalid_reason").isNull()).transform(mark_latest_extraction)
+    kept = valid.filter("is_latest").drop("is_latest").persist(StorageLevel.MEMORY_AND_DISK)
+
+    line_counts = envelopes.select(
+        F.count(F.lit(1)).alias("lines"),
+        F.sum(F.col("invalid_reason").isNull().cast("int")).alias("valid"),
+        F.countDistinct("source_file").alias("files"),
+    ).first()
+    kept_lines = kept.count()
+    if kept_lines == 0:
+        sample = envelopes.select("source_file", "line_number", "invalid_reason").limit(10).collect()
+        files = sorted({row.source_file for row in sample})
+        raise NoValidInputError(
+            f"snapshot_date={snapshot_date}: none of the {line_counts['lines']} line(s) in {raw_date_path} is a "
+            f"valid raw envelope v1, so nothing can be built. Files: {files}. First reasons: "
+            + "; ".join(f"{r.source_file}:{r.line_number}: {r.invalid_reason}" for r in sample)
+            + ". Fix or re-extract the raw data (docs/raw_contract.md), then rerun this date."
+        )
+
+    parsed_items = kept.transform(explode_items).transform(parse_items).persist(StorageLevel.MEMORY_AND_DISK)
+    staged_items = parsed_items.filter(F.col("invalid_reason").isNull()).transform(normalize_items, snapshot_date)
+    quarantine = envelopes.filter(F.col("invalid_reason").isNotNull()).transform(
+        quarantine_lines, snapshot_date
+    ).unionByName(parsed_items.filter(F.col("invalid_reason").isNotNull()).transform(quarantine_items, snapshot_date))
+    playlists = kept.transform(stage_playlists, snapshot_date)
+
+    items_read = kept.select(F.coalesce(F.sum(F.size("items")), F.lit(0))).first()[0]
+    staged_by_reason = _counts_by(staged_items, "skip_reason")
+    quarantine_by_level = _counts_by(quarantine, "level")
+    staged_count = sum(staged_by_reason.values())
+
+    write_partition(
+        staged_items,
+        layout.staging_path(lake_path, layout.STAGED_ITEM),
+        snapshot_date,
+        staged_count,
+        ["playlist_id", "position"],
+    )
+    write_partition(
+        playlists, layout.staging_path(lake_path, layout.STAGED_PLAYLIST), snapshot_date, kept_lines, ["playlist_id"]
+    )
+    write_json_records(quarantine, layout.quarantine_path(lake_path, snapshot_date))
+
+    report = {
+        "job": NORMALIZE_ITEMS.name,
+        "snapshot_date": snapshot_date,
+        "run_id": args.get("run_id"),
+        "raw_path": raw_date_path,
+        "files_read": line_counts["files"],
+        "lines_read": line_counts["lines"],
+        "lines_valid": line_counts["valid"],
+        "envelopes_kept": kept_lines,
+        "envelopes_superseded": line_counts["valid"] - kept_lines,
+        "quarantined": quarantine_by_level,
+        "items_read": items_read,
+        "items_staged": staged_count,
+        "items_staged_by_skip_reason": {("song" if k == "None" else k): v for k, v in staged_by_reason.items()},
+        "items_quarantined": quarantine_by_level.get("item", 0),
+    }
+    report["items_reconciled"] = items_read == staged_count + report["items_quarantined"]
+    write_document(layout.report_path(lake_path, snapshot_date, NORMALIZE_ITEMS.name), report)
+    for frame in (parsed_items, kept, envelopes):
+        frame.unpersist()
+    log.info("normalize_items report: %s", report)
+    return report

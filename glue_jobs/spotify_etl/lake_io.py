@@ -1,0 +1,98 @@
+"""Reading and writing the lake (local folder or S3): the jobs' I/O edge.
+
+Partitions are written with dynamic partition overwrite, so a rerun replaces exactly its own
+snapshot date and leaves the others untouched. Files are sorted by the table's key inside each
+partition, so a rerun of the same input gives the same rows in the same order.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.types import StructType
+
+from .lake_layout import is_s3, join, partition
+from .schemas import PARTITION_COLUMN, data_columns
+
+ROWS_PER_FILE = 1_000_000
+"""About 50-100 MB of Parquet for these tables: few files per partition, none too large."""
+
+
+class MissingInputError(FileNotFoundError):
+    """A job's input partition is not there (usually: the previous job has not run)."""
+
+
+def _hadoop_path(spark: SparkSession, path: str) -> tuple[Any, Any]:
+    jvm = spark.sparkContext._jvm
+    hadoop_path = jvm.org.apache.hadoop.fs.Path(path)
+    return hadoop_path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()), hadoop_path
+
+
+def path_exists(spark: SparkSession, path: str) -> bool:
+    filesystem, hadoop_path = _hadoop_path(spark, path)
+    return bool(filesystem.exists(hadoop_path))
+
+
+def delete_path(spark: SparkSession, path: str) -> None:
+    filesystem, hadoop_path = _hadoop_path(spark, path)
+    if filesystem.exists(hadoop_path):
+        filesystem.delete(hadoop_path, True)
+
+
+def read_partition(spark: SparkSession, root: str, schema: StructType, snapshot_date: str, hint: str) -> DataFrame:
+    """One snapshot date of a partitioned dataset, read with its declared schema."""
+    path = join(root, partition(snapshot_date))
+    if not path_exists(spark, path):
+        raise MissingInputError(f"no data at {path}: {hint}")
+    stored = StructType(data_columns(schema))
+    frame = spark.read.schema(stored).parquet(path).withColumn(PARTITION_COLUMN, F.lit(snapshot_date))
+    return frame.select([field.name for field in schema.fields])
+
+
+def write_partition(frame: DataFrame, root: str, snapshot_date: str, rows: int, sort_by: Sequence[str]) -> None:
+    """Replace one snapshot date's partition of a Parquet dataset (snappy) with ``frame``.
+
+    ``rows`` (already counted by the caller) sizes the number of files. An empty result still
+    replaces the partition: a rerun that finds nothing must not leave yesterday's rows behind.
+    """
+    spark = frame.sparkSession
+    if rows == 0:
+        delete_path(spark, join(root, partition(snapshot_date)))
+        return
+    files = max(1, math.ceil(rows / ROWS_PER_FILE))
+    (
+        frame.repartition(files)
+        .sortWithinPartitions(*sort_by)
+        .write.mode("overwrite")
+        .option("partitionOverwriteMode", "dynamic")
+        .option("compression", "snappy")
+        .partitionBy(PARTITION_COLUMN)
+        .parquet(root)
+    )
+
+
+def write_json_records(frame: DataFrame, path: str) -> None:
+    """Replace the folder ``path`` with ``frame`` as JSON Lines (the quarantine: readable by eye)."""
+    frame.coalesce(1).write.mode("overwrite").json(path)
+
+
+def write_document(path: str, document: dict) -> None:
+    """Write one small JSON document (a run report) to a local path or S3."""
+    body = json.dumps(document, indent=2, sort_keys=True, default=str).encode()
+    if is_s3(path):
+        import boto3
+        from botocore.config import Config
+
+        bucket, _, key = path.split("://", 1)[1].partition("/")
+        s3 = boto3.client("s3", config=Config(retries={"mode": "standard"}))
+        s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType="application/json")
+        return
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as handle:
+        handle.write(body)

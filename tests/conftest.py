@@ -11,7 +11,7 @@ os.environ.setdefault("PYSPARK_PYTHON", os.sys.executable)  # executors use the 
 
 
 @pytest.fixture(scope="session")
-def spark() -> Iterator["SparkSession"]:  # noqa: F821
+def spark() -> Iterator[SparkSession]:  # noqa: F821
     from spotify_etl.spark_session import build_spark_session
 
     session = build_spark_session(app_name="spotify-etl-tests", master="local[2]", shuffle_partitions=2)

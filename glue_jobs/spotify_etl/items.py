@@ -31,11 +31,18 @@ def parse_items(items: DataFrame) -> DataFrame:
     """Parse ``item_text`` with the item object's schema; add ``invalid_reason`` (null if it fits)."""
     parsed = items.withColumn(
         "parsed",
-        F.from_json("item_text", with_corrupt_column(PLAYLIST_ITEM_JSON_SCHEMA), {"columnNameOfCorruptRecord": CORRUPT}),
+        F.from_json(
+            "item_text",
+            with_corrupt_column(PLAYLIST_ITEM_JSON_SCHEMA),
+            {"columnNameOfCorruptRecord": CORRUPT},
+        ),
     )
     reason = (
         F.when(F.col("item_text").isNull(), F.lit("item is null, not a playlist item object"))
-        .when(F.col("parsed").isNull() | F.col("parsed")[CORRUPT].isNotNull(), F.lit("item has a field of the wrong type"))
+        .when(
+            F.col("parsed").isNull() | F.col("parsed")[CORRUPT].isNotNull(),
+            F.lit("item has a field of the wrong type"),
+        )
         .otherwise(F.lit(None).cast("string"))
     )
     return parsed.withColumn("invalid_reason", reason)
@@ -47,7 +54,9 @@ def skip_reason(entity: Column, item_is_local: Column) -> Column:
         F.when(entity.isNull(), F.lit("null_item"))
         .when(entity["type"] == "episode", F.lit("episode"))
         .when(
-            F.coalesce(item_is_local, F.lit(False)) | F.coalesce(entity["is_local"], F.lit(False)) | entity["id"].isNull(),
+            F.coalesce(item_is_local, F.lit(False))
+            | F.coalesce(entity["is_local"], F.lit(False))
+            | entity["id"].isNull(),
             F.lit("local_file"),
         )
         .when(entity["type"].isNotNull() & (entity["type"] != "track"), F.lit("unsupported_type"))

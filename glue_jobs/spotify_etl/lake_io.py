@@ -45,7 +45,9 @@ def delete_path(spark: SparkSession, path: str) -> None:
         filesystem.delete(hadoop_path, True)
 
 
-def read_partition(spark: SparkSession, root: str, schema: StructType, snapshot_date: str, hint: str) -> DataFrame:
+def read_partition(
+    spark: SparkSession, root: str, schema: StructType, snapshot_date: str, hint: str
+) -> DataFrame:
     """One snapshot date of a partitioned dataset, read with its declared schema."""
     path = join(root, partition(snapshot_date))
     if not path_exists(spark, path):
@@ -55,7 +57,9 @@ def read_partition(spark: SparkSession, root: str, schema: StructType, snapshot_
     return frame.select([field.name for field in schema.fields])
 
 
-def write_partition(frame: DataFrame, root: str, snapshot_date: str, rows: int, sort_by: Sequence[str]) -> None:
+def write_partition(
+    frame: DataFrame, root: str, snapshot_date: str, rows: int, sort_by: Sequence[str]
+) -> None:
     """Replace one snapshot date's partition of a Parquet dataset (snappy) with ``frame``.
 
     ``rows`` (already counted by the caller) sizes the number of files. An empty result still
@@ -79,7 +83,7 @@ def write_partition(frame: DataFrame, root: str, snapshot_date: str, rows: int, 
 
 def write_json_records(frame: DataFrame, path: str) -> None:
     """Replace the folder ``path`` with ``frame`` as JSON Lines (the quarantine: readable by eye)."""
-    frame.coalesce(1).write.mode("overwrite").json(path)
+    frame.coalesce(1).write.mode("overwrite").option("ignoreNullFields", "false").json(path)
 
 
 def write_document(path: str, document: dict) -> None:

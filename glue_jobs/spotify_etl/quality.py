@@ -7,10 +7,12 @@ sample of the keys, so the workflow run fails where the problem is.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import reduce
 
-from pyspark.sql import DataFrame
+from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
 from .schemas import TABLE_KEYS
@@ -56,7 +58,9 @@ def quality_rules(tables: Mapping[str, DataFrame]) -> dict[str, DataFrame]:
     album_artists = album.select("album_id", F.explode("artist_ids").alias("artist_id"))
     rules.update(
         {
-            "song: song_id is never null": song.filter(F.col("song_id").isNull()).select("playlist_id", "position"),
+            "song: song_id is never null": song.filter(F.col("song_id").isNull()).select(
+                "playlist_id", "position"
+            ),
             "song: every album_id is in album": song.filter(F.col("album_id").isNotNull())
             .join(album.select("album_id"), "album_id", "left_anti")
             .select("playlist_id", "position", "album_id"),
@@ -80,13 +84,27 @@ def quality_rules(tables: Mapping[str, DataFrame]) -> dict[str, DataFrame]:
 
 
 def check_quality(tables: Mapping[str, DataFrame], sample_size: int = SAMPLE_SIZE) -> list[RuleResult]:
-    """Evaluate every rule: a count each, and a small sample of keys only for the failing ones."""
-    results = []
-    for rule, offenders in quality_rules(tables).items():
-        violations = offenders.count()
-        sample = [row.asDict() for row in offenders.limit(sample_size).collect()] if violations else []
-        results.append(RuleResult(rule, violations, sample))
-    return results
+    """Evaluate every rule in one Spark job (a union of all offenders, counted per rule), and
+    fetch a small sample of keys only when some rule fails."""
+    rules = quality_rules(tables)
+    offenders = reduce(
+        DataFrame.unionByName,
+        [
+            frame.select(
+                F.lit(rule).alias("rule"),
+                F.to_json(F.struct(*frame.columns), {"ignoreNullFields": "false"}).alias("offender"),
+            )
+            for rule, frame in rules.items()
+        ],
+    )
+    counts = {row["rule"]: row["count"] for row in offenders.groupBy("rule").count().collect()}
+    samples: dict[str, list[dict]] = {rule: [] for rule in rules}
+    if counts:
+        first = Window.partitionBy("rule").orderBy("offender")
+        sampled = offenders.withColumn("n", F.row_number().over(first)).filter(F.col("n") <= sample_size)
+        for row in sampled.orderBy("rule", "n").collect():
+            samples[row["rule"]].append(json.loads(row["offender"]))
+    return [RuleResult(rule, counts.get(rule, 0), samples[rule]) for rule in rules]
 
 
 def raise_on_failures(results: list[RuleResult], snapshot_date: str) -> None:

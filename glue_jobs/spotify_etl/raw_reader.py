@@ -66,11 +66,25 @@ def decode_raw_file(source_file: str, content: bytes) -> Iterator[RawLine]:
         except UnicodeDecodeError as error:
             yield source_file, number, raw.decode("utf-8", errors="replace"), f"line is not UTF-8 ({error})"
     if damage and partial:
-        yield source_file, len(lines) + 1, partial.decode("utf-8", errors="replace"), f"{damage}; line cut short"
+        yield (
+            source_file,
+            len(lines) + 1,
+            partial.decode("utf-8", errors="replace"),
+            f"{damage}; line cut short",
+        )
     elif damage:
         yield source_file, None, None, f"{damage}; {emitted} complete line(s) read before it"
     elif emitted == 0:
         yield source_file, None, None, "file holds no lines (only whitespace)"
+
+
+def _empty_files(spark: SparkSession, date_path: str) -> list[str]:
+    """Zero-byte raw files: Spark's file sources skip them, so they are found by a listing."""
+    jvm = spark.sparkContext._jvm
+    pattern = jvm.org.apache.hadoop.fs.Path(f"{date_path.rstrip('/')}/{RAW_FILE_GLOB}")
+    filesystem = pattern.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    statuses = filesystem.globStatus(pattern) or []
+    return sorted(str(status.getPath().toString()) for status in statuses if status.getLen() == 0)
 
 
 def read_raw_lines(spark: SparkSession, date_path: str) -> DataFrame:
@@ -84,5 +98,10 @@ def read_raw_lines(spark: SparkSession, date_path: str) -> DataFrame:
                 "(spotify-etl extract, or the extract Lambda), or pick a date that has raw files"
             ) from None
         raise
-    lines = files.select("path", "content").rdd.flatMap(lambda row: decode_raw_file(row.path, bytes(row.content)))
-    return spark.createDataFrame(lines, RAW_LINE_SCHEMA)
+    lines = files.select("path", "content").rdd.flatMap(
+        lambda row: decode_raw_file(row.path, bytes(row.content))
+    )
+    empty = [row for path in _empty_files(spark, date_path) for row in decode_raw_file(path, b"")]
+    return spark.createDataFrame(lines, RAW_LINE_SCHEMA).unionByName(
+        spark.createDataFrame(empty, RAW_LINE_SCHEMA)
+    )

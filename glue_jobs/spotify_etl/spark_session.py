@@ -7,6 +7,8 @@ import sys
 
 from pyspark.sql import SparkSession
 
+LOCAL_LOG4J = os.path.join(os.path.dirname(os.path.abspath(__file__)), "log4j2-local.properties")
+
 
 def build_spark_session(
     app_name: str = "spotify-etl", master: str | None = None, shuffle_partitions: int | None = None
@@ -27,7 +29,10 @@ def build_spark_session(
             .config("spark.default.parallelism", str(shuffle_partitions or 4))
             .config("spark.driver.memory", os.environ.get("SPOTIFY_ETL_DRIVER_MEMORY", "2g"))
             .config("spark.sql.warehouse.dir", os.path.join(os.getcwd(), ".spark-warehouse"))
-            .config("spark.driver.extraJavaOptions", "-Dderby.system.home=/tmp/derby -Duser.timezone=UTC")
+            .config(
+                "spark.driver.extraJavaOptions",
+                f"-Duser.timezone=UTC -Dlog4j2.configurationFile=file:{LOCAL_LOG4J}",
+            )
             .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
         )
     session = (

@@ -59,7 +59,11 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
     snapshot_date = args["snapshot_date"]
     lake_path = args["lake_path"]
     items = read_partition(
-        spark, layout.staging_path(lake_path, layout.STAGED_ITEM), STAGED_ITEM_SCHEMA, snapshot_date, RUN_NORMALIZE_FIRST
+        spark,
+        layout.staging_path(lake_path, layout.STAGED_ITEM),
+        STAGED_ITEM_SCHEMA,
+        snapshot_date,
+        RUN_NORMALIZE_FIRST,
     )
     playlists = read_partition(
         spark,
@@ -69,7 +73,10 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
         RUN_NORMALIZE_FIRST,
     )
     items = items.persist(StorageLevel.MEMORY_AND_DISK)
-    tables = {name: frame.persist(StorageLevel.MEMORY_AND_DISK) for name, frame in build_tables(items, playlists).items()}
+    tables = {
+        name: frame.persist(StorageLevel.MEMORY_AND_DISK)
+        for name, frame in build_tables(items, playlists).items()
+    }
 
     quality = check_quality(tables)
     rows = {name: frame.count() for name, frame in tables.items()}
@@ -78,7 +85,9 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
         for row in items.filter(F.col("skip_reason").isNotNull()).groupBy("skip_reason").count().collect()
     }
     items_read = playlists.select(F.coalesce(F.sum("item_count"), F.lit(0))).first()[0]
-    balance = reconcile(snapshot_date, items_read, rows["song"], skipped, _quarantined_items(spark, lake_path, snapshot_date))
+    balance = reconcile(
+        snapshot_date, items_read, rows["song"], skipped, _quarantined_items(spark, lake_path, snapshot_date)
+    )
 
     report: dict[str, Any] = {
         "job": BUILD_TABLES.name,
@@ -99,7 +108,9 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
         raise
 
     for name, frame in tables.items():
-        write_partition(frame, layout.table_path(lake_path, name), snapshot_date, rows[name], TABLE_KEYS[name])
+        write_partition(
+            frame, layout.table_path(lake_path, name), snapshot_date, rows[name], TABLE_KEYS[name]
+        )
     report["published"] = True
     report["catalog"] = register_catalog(args, snapshot_date)
     write_document(report_path, report)

@@ -29,6 +29,8 @@ def run_glue_job(spec: JobSpec, run: JobRun, argv: Sequence[str] | None = None) 
     return report
 
 
-def run_local_job(spark: SparkSession, spec: JobSpec, run: JobRun, arguments: Mapping[str, str | None]) -> dict:
+def run_local_job(
+    spark: SparkSession, spec: JobSpec, run: JobRun, arguments: Mapping[str, str | None]
+) -> dict:
     """Run a job in this process with the arguments Glue would pass (no workflow properties)."""
     return run(spark, resolve_job_args(to_argv(arguments), spec))

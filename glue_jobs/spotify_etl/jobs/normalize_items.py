@@ -58,17 +58,25 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
         sample = envelopes.select("source_file", "line_number", "invalid_reason").limit(10).collect()
         files = sorted({row.source_file for row in sample})
         raise NoValidInputError(
-            f"snapshot_date={snapshot_date}: none of the {line_counts['lines']} line(s) in {raw_date_path} is a "
-            f"valid raw envelope v1, so nothing can be built. Files: {files}. First reasons: "
+            f"snapshot_date={snapshot_date}: none of the {line_counts['lines']} line(s) in {raw_date_path} "
+            f"is a valid raw envelope v1, so nothing can be built. Files: {files}. First reasons: "
             + "; ".join(f"{r.source_file}:{r.line_number}: {r.invalid_reason}" for r in sample)
             + ". Fix or re-extract the raw data (docs/raw_contract.md), then rerun this date."
         )
 
     parsed_items = kept.transform(explode_items).transform(parse_items).persist(StorageLevel.MEMORY_AND_DISK)
-    staged_items = parsed_items.filter(F.col("invalid_reason").isNull()).transform(normalize_items, snapshot_date)
-    quarantine = envelopes.filter(F.col("invalid_reason").isNotNull()).transform(
-        quarantine_lines, snapshot_date
-    ).unionByName(parsed_items.filter(F.col("invalid_reason").isNotNull()).transform(quarantine_items, snapshot_date))
+    staged_items = parsed_items.filter(F.col("invalid_reason").isNull()).transform(
+        normalize_items, snapshot_date
+    )
+    quarantine = (
+        envelopes.filter(F.col("invalid_reason").isNotNull())
+        .transform(quarantine_lines, snapshot_date)
+        .unionByName(
+            parsed_items.filter(F.col("invalid_reason").isNotNull()).transform(
+                quarantine_items, snapshot_date
+            )
+        )
+    )
     playlists = kept.transform(stage_playlists, snapshot_date)
 
     items_read = kept.select(F.coalesce(F.sum(F.size("items")), F.lit(0))).first()[0]
@@ -84,7 +92,11 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
         ["playlist_id", "position"],
     )
     write_partition(
-        playlists, layout.staging_path(lake_path, layout.STAGED_PLAYLIST), snapshot_date, kept_lines, ["playlist_id"]
+        playlists,
+        layout.staging_path(lake_path, layout.STAGED_PLAYLIST),
+        snapshot_date,
+        kept_lines,
+        ["playlist_id"],
     )
     write_json_records(quarantine, layout.quarantine_path(lake_path, snapshot_date))
 
@@ -101,7 +113,9 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
         "quarantined": quarantine_by_level,
         "items_read": items_read,
         "items_staged": staged_count,
-        "items_staged_by_skip_reason": {("song" if k == "None" else k): v for k, v in staged_by_reason.items()},
+        "items_staged_by_skip_reason": {
+            ("song" if k == "None" else k): v for k, v in staged_by_reason.items()
+        },
         "items_quarantined": quarantine_by_level.get("item", 0),
     }
     report["items_reconciled"] = items_read == staged_count + report["items_quarantined"]

@@ -15,7 +15,9 @@ def parse_release_date(release_date: Column, precision: Column) -> Column:
     day. Year 0000 (an unknown date in Spotify's catalogue) and unparseable values become null."""
     kind = F.coalesce(
         precision,
-        F.when(F.length(release_date) == 4, "year").when(F.length(release_date) == 7, "month").otherwise("day"),
+        F.when(F.length(release_date) == 4, "year")
+        .when(F.length(release_date) == 7, "month")
+        .otherwise("day"),
     )
     full = (
         F.when(kind == "year", F.concat(release_date, F.lit("-01-01")))

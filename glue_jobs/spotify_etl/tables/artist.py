@@ -14,7 +14,11 @@ from .song import songs_only
 def build_artist(staged_items: DataFrame) -> DataFrame:
     songs = songs_only(staged_items)
     credits = songs.select(
-        "playlist_id", "position", "snapshot_date", F.lit(0).alias("source"), F.posexplode("artists").alias("slot", "a")
+        "playlist_id",
+        "position",
+        "snapshot_date",
+        F.lit(0).alias("source"),
+        F.posexplode("artists").alias("slot", "a"),
     ).unionByName(
         songs.select(
             "playlist_id",
@@ -25,7 +29,15 @@ def build_artist(staged_items: DataFrame) -> DataFrame:
         )
     )
     artists = credits.select(
-        "snapshot_date", "playlist_id", "position", "source", "slot", "a.artist_id", "a.artist_name", "a.artist_url"
+        "snapshot_date",
+        "playlist_id",
+        "position",
+        "source",
+        "slot",
+        "a.artist_id",
+        "a.artist_name",
+        "a.artist_url",
     ).filter(F.col("artist_id").isNotNull())
-    order = [F.col("artist_name").isNull(), "playlist_id", "position", "source", "slot"]
-    return conform(first_per_key(artists, "artist_id", [F.col(c) if isinstance(c, str) else c for c in order]), ARTIST_SCHEMA)
+    tie_breakers = (F.col(c) for c in ("playlist_id", "position", "source", "slot"))
+    order = [F.col("artist_name").isNull(), *tie_breakers]  # a named credit first, then the first seen
+    return conform(first_per_key(artists, "artist_id", order), ARTIST_SCHEMA)

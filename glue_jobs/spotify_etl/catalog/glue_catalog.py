@@ -1,0 +1,141 @@
+"""Register one snapshot date's partition of each curated table in the Glue Data Catalog.
+
+Runs at the end of the build_tables Glue job, so it needs only a boto3 Glue client (no pandas,
+no awswrangler). Terraform owns the tables (their columns, SerDe and partition key); this module
+only adds partitions, with exactly the IAM actions Terraform grants: GetTable, CreatePartition
+and UpdatePartition. A rerun of the same date updates the partition in place, never duplicates it.
+
+Athena itself finds the partitions by partition projection (terraform/catalog.tf); the registered
+partitions are for the catalog's other readers (Spark, Glue) and for tables without projection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..lake_layout import table_partition_path
+from ..schemas import PARTITION_COLUMN, TABLES, catalog_columns
+
+PARQUET_INPUT_FORMAT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
+PARQUET_OUTPUT_FORMAT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
+PARQUET_SERDE = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+"""The storage the Terraform catalog tables declare (terraform/catalog.tf); a partition matches its table."""
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class CatalogTableMissingError(RuntimeError):
+    """The Glue database or table is not there: Terraform creates them, this code never does."""
+
+
+class CatalogSchemaMismatchError(RuntimeError):
+    """The catalog table's columns or partition key differ from ``schemas.py``.
+
+    Athena would fail on every query of such a partition (HIVE_PARTITION_SCHEMA_MISMATCH), so the
+    job stops here and says which side to change.
+    """
+
+
+def partition_location(lake_path: str, table: str, snapshot_date: str) -> str:
+    """The S3 folder of one partition, as Athena wants it: ``s3://`` and a trailing ``/``."""
+    location = table_partition_path(lake_path, table, snapshot_date) + "/"
+    if location.startswith("s3a://"):
+        location = "s3://" + location[len("s3a://") :]
+    return location
+
+
+def partition_input(lake_path: str, table: str, snapshot_date: str) -> dict[str, Any]:
+    """The PartitionInput of one table's partition: its value, location and Parquet storage."""
+    return {
+        "Values": [snapshot_date],
+        "StorageDescriptor": {
+            "Columns": [{"Name": name, "Type": type_name} for name, type_name in catalog_columns(table)],
+            "Location": partition_location(lake_path, table, snapshot_date),
+            "InputFormat": PARQUET_INPUT_FORMAT,
+            "OutputFormat": PARQUET_OUTPUT_FORMAT,
+            "Compressed": False,
+            "SerdeInfo": {
+                "Name": "parquet",
+                "SerializationLibrary": PARQUET_SERDE,
+                "Parameters": {"serialization.format": "1"},
+            },
+        },
+    }
+
+
+def register_partitions(
+    glue_client: Any,
+    database: str,
+    lake_path: str,
+    snapshot_date: str,
+    tables: Iterable[str] = TABLES,
+) -> dict[str, str]:
+    """Create (or update, when it exists) the ``snapshot_date`` partition of each table.
+
+    Returns ``{table: "created" | "updated"}``. Create-then-update rather than look-then-write:
+    a concurrent rerun cannot make it fail, and an existing partition gets today's location and
+    columns. Raises ``CatalogTableMissingError`` when Terraform has not created a table yet.
+    """
+    _check_date(snapshot_date)
+    errors = glue_client.exceptions
+    results: dict[str, str] = {}
+    for table in tables:
+        _check_table(glue_client, database, table)
+        spec = partition_input(lake_path, table, snapshot_date)
+        try:
+            glue_client.create_partition(DatabaseName=database, TableName=table, PartitionInput=spec)
+            results[table] = "created"
+        except errors.AlreadyExistsException:
+            glue_client.update_partition(
+                DatabaseName=database,
+                TableName=table,
+                PartitionValueList=[snapshot_date],
+                PartitionInput=spec,
+            )
+            results[table] = "updated"
+    return results
+
+
+def _check_date(snapshot_date: str) -> None:
+    try:
+        if not _DATE.match(snapshot_date):
+            raise ValueError
+        dt.date.fromisoformat(snapshot_date)
+    except ValueError:
+        raise ValueError(f"snapshot_date {snapshot_date!r} is not a YYYY-MM-DD date") from None
+
+
+def _check_table(glue_client: Any, database: str, table: str) -> None:
+    """Fail clearly when the table is missing or declares other columns than ``schemas.py``."""
+    try:
+        declared = glue_client.get_table(DatabaseName=database, Name=table)["Table"]
+    except glue_client.exceptions.EntityNotFoundException as error:
+        raise CatalogTableMissingError(
+            f"Glue catalog table {database}.{table} does not exist ({error.response['Error']['Message']}). "
+            "The catalog database and tables are created by Terraform: apply the Terraform catalog "
+            "tables (terraform apply in terraform/) first, then rerun the job."
+        ) from None
+    problems = _schema_problems(table, declared)
+    if problems:
+        raise CatalogSchemaMismatchError(
+            f"Glue catalog table {database}.{table} does not match schemas.py: {'; '.join(problems)}. "
+            "Update the Terraform table definition (or schemas.py) so both agree, apply, then rerun."
+        )
+
+
+def _schema_problems(table: str, declared: Mapping[str, Any]) -> list[str]:
+    def normalise(columns: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:
+        return [(c["Name"].lower(), c.get("Type", "").replace(" ", "").lower()) for c in columns]
+
+    problems = []
+    keys = [name for name, _ in normalise(declared.get("PartitionKeys", []))]
+    if keys != [PARTITION_COLUMN]:
+        problems.append(f"partition keys are {keys}, expected [{PARTITION_COLUMN!r}]")
+    columns = normalise(declared.get("StorageDescriptor", {}).get("Columns", []))
+    expected = catalog_columns(table)
+    if columns != expected:
+        problems.append(f"columns are {columns}, expected {expected}")
+    return problems

@@ -1,0 +1,115 @@
+"""``spotify-etl``: the pipeline on a laptop (extract, transform, analyze, or all of it: run).
+
+The commands call the same code that runs on AWS: the extract Lambda's extractor, the Glue jobs
+(through the same argument parser) and the same SQL files that Athena runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+DEFAULT_LAKE = "lake"
+
+
+def _add_lake(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lake", default=DEFAULT_LAKE, help="the local lake folder (default: ./lake)")
+
+
+def _transform(args: argparse.Namespace) -> int:
+    from .job_args import validate_snapshot_date
+    from .local_workflow import transform
+
+    dates = [validate_snapshot_date(d, "--snapshot-date") for d in args.snapshot_date or []]
+    transform(args.lake, dates or None)
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    """extract -> transform -> analyze, as the parts are there."""
+    from extract_lambda import local as extract
+
+    from .analysis.command import summarize_run
+    from .local_workflow import transform
+
+    lake = os.path.abspath(args.lake)
+    has_credentials = bool(os.environ.get("SPOTIPY_CLIENT_ID") and os.environ.get("SPOTIPY_CLIENT_SECRET"))
+    dates = [None] if has_credentials else extract.sample_snapshot_dates()
+    source = (
+        "the Spotify Web API"
+        if has_credentials
+        else "the bundled sample of API responses (no credentials set)"
+    )
+    print(f"[1/3] extract from {source} into {lake}/raw", flush=True)
+    extracted = []
+    for snapshot_date in dates:
+        summary = extract.run_local_extract(lake, snapshot_date=snapshot_date)
+        extracted.append(summary["snapshot_date"])
+        landed = [p for p in summary["playlists"] if p["status"] == "ok"]
+        print(
+            f"  {summary['snapshot_date']}: {len(landed)}/{len(summary['playlists'])} playlists landed",
+            flush=True,
+        )
+        for playlist in summary["playlists"]:
+            if playlist["status"] != "ok":
+                print(
+                    f"    {playlist['playlist_id']}: {playlist['status']}: {playlist.get('error')}",
+                    flush=True,
+                )
+    print("[2/3] transform (the Glue workflow's jobs, on local Spark)", flush=True)
+    transform(lake, sorted(set(extracted)))
+    print("[3/3] analyze (the sql/ queries, on DuckDB)", flush=True)
+    summarize_run(lake, args.plot or os.path.join(lake, "charts"))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from extract_lambda import local as extract
+
+    from .analysis import command as analyze
+
+    parser = argparse.ArgumentParser(prog="spotify-etl", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    extract_parser = commands.add_parser(
+        "extract", help="read playlists (or replay the sample) into LAKE/raw"
+    )
+    extract.configure_parser(extract_parser)
+    extract_parser.set_defaults(handler=extract.main)
+
+    transform_parser = commands.add_parser(
+        "transform", help="run the Glue jobs locally: LAKE/raw -> LAKE/curated"
+    )
+    _add_lake(transform_parser)
+    transform_parser.add_argument(
+        "--snapshot-date",
+        action="append",
+        metavar="YYYY-MM-DD",
+        help="a date to process (repeatable; default: all)",
+    )
+    transform_parser.set_defaults(handler=_transform)
+
+    analyze_parser = commands.add_parser("analyze", help="run the sql/ questions on DuckDB (or Athena)")
+    analyze.configure_parser(analyze_parser)
+    analyze_parser.set_defaults(handler=analyze.main)
+
+    run_parser = commands.add_parser("run", help="the whole pipeline: extract, transform, analyze")
+    _add_lake(run_parser)
+    run_parser.add_argument("--plot", metavar="DIR", help="where to write the charts (default: LAKE/charts)")
+    run_parser.set_defaults(handler=_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (FileNotFoundError, ValueError) as error:  # bad input: one clear line, no traceback
+        print(f"spotify-etl {args.command}: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

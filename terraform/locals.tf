@@ -1,0 +1,141 @@
+locals {
+  prefix     = "${var.project}-${var.environment}"
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  region     = var.region
+
+  # ------------------------------------------------------------------------------------------
+  # Names (known at plan time, so policies can name resources before they exist)
+  # ------------------------------------------------------------------------------------------
+  lambda_function_name             = "${local.prefix}-extract"
+  lambda_log_group_name            = "/aws/lambda/${local.lambda_function_name}"
+  glue_role_name                   = "${local.prefix}-glue"
+  glue_security_configuration_name = "${local.prefix}-glue"
+  glue_workflow_name               = "${local.prefix}-daily"
+  glue_database_name               = replace(local.prefix, "-", "_")
+  athena_workgroup_name            = local.prefix
+
+  # With a security configuration that encrypts CloudWatch Logs, Glue writes a job's logs to
+  # log groups named after the configuration and the job role, not to /aws-glue/jobs/output.
+  # They are created here, so that they have a retention and the KMS key from the start.
+  glue_log_group_prefix = "/aws-glue/jobs/${local.glue_security_configuration_name}-role/${local.glue_role_name}"
+  glue_log_groups       = toset(["output", "error", "logs-v2"])
+
+  # ------------------------------------------------------------------------------------------
+  # Buckets: one per kind of data, because they differ in versioning, lifecycle and who may
+  # touch them (see s3.tf).
+  # ------------------------------------------------------------------------------------------
+  data_buckets = {
+    raw            = { force_destroy = var.force_destroy_data_buckets }
+    curated        = { force_destroy = var.force_destroy_data_buckets }
+    artifacts      = { force_destroy = true }
+    athena-results = { force_destroy = true }
+  }
+  bucket_names = {
+    for role in concat(keys(local.data_buckets), ["access-logs"]) :
+    role => "${local.prefix}-${role}-${local.account_id}"
+  }
+
+  # The two roots the jobs know (spotify_etl.lake_layout): raw_path is the raw zone's root,
+  # lake_path the root of everything the jobs write (curated/, staging/, quarantine/, reports/).
+  raw_path  = "s3://${aws_s3_bucket.data["raw"].bucket}/${var.raw_prefix}"
+  lake_path = "s3://${aws_s3_bucket.data["curated"].bucket}"
+
+  glue_artifacts_prefix = "glue"
+  glue_temp_prefix      = "glue/tmp"
+  athena_results_prefix = "results"
+
+  # ------------------------------------------------------------------------------------------
+  # Glue jobs: one entry per spotify_etl.jobs.WORKFLOW job (the key is JobSpec.name). `script`
+  # is JobSpec.script, `arguments` are the job arguments exactly as the script reads them
+  # (JobSpec.required / optional) and `after` is the job whose success starts this one (null:
+  # the first job, started by the workflow's ON_DEMAND trigger). snapshot_date is not set:
+  # the workflow run property (set by the extract Lambda) or today's UTC date supplies it.
+  # tests/terraform checks all of this against the Python code.
+  # ------------------------------------------------------------------------------------------
+  glue_jobs = {
+    normalize_items = {
+      description = "Parse one snapshot date's raw playlist files into typed staging items; quarantine what is invalid."
+      script      = "${path.module}/../glue_jobs/job_normalize_items.py"
+      after       = null
+      arguments = {
+        "--raw_path"  = local.raw_path
+        "--lake_path" = local.lake_path
+      }
+    }
+    build_tables = {
+      description = "Build the album, artist, song and playlist tables of one snapshot date and register its partitions."
+      script      = "${path.module}/../glue_jobs/job_build_tables.py"
+      after       = "normalize_items"
+      arguments = {
+        "--lake_path"        = local.lake_path
+        "--catalog_database" = aws_glue_catalog_database.lake.name
+      }
+    }
+  }
+  glue_first_job = one([for name, job in local.glue_jobs : name if job.after == null])
+
+  glue_package_source = "${path.module}/../dist/spotify_etl.zip"
+  lambda_zip_source   = "${path.module}/../dist/extract_lambda.zip"
+
+  # ------------------------------------------------------------------------------------------
+  # Data Catalog tables: exactly spotify_etl.schemas.catalog_columns(table), in order. The
+  # partition key snapshot_date (string, YYYY-MM-DD) is added to every table in catalog.tf.
+  # ------------------------------------------------------------------------------------------
+  catalog_partition_key = { name = "snapshot_date", type = "string" }
+
+  catalog_tables = {
+    album = {
+      description = "One row per album per snapshot date, from every song's album."
+      columns = [
+        { name = "album_id", type = "string" },
+        { name = "album_name", type = "string" },
+        { name = "album_type", type = "string" },
+        { name = "release_date", type = "date" },
+        { name = "release_date_precision", type = "string" },
+        { name = "total_tracks", type = "int" },
+        { name = "album_url", type = "string" },
+        { name = "artist_ids", type = "array<string>" },
+      ]
+    }
+    artist = {
+      description = "One row per artist per snapshot date, from every artist of every song and album."
+      columns = [
+        { name = "artist_id", type = "string" },
+        { name = "artist_name", type = "string" },
+        { name = "artist_url", type = "string" },
+      ]
+    }
+    song = {
+      description = "One row per playlist item that is a Spotify track, per snapshot date."
+      columns = [
+        { name = "playlist_id", type = "string" },
+        { name = "position", type = "int" },
+        { name = "song_id", type = "string" },
+        { name = "song_name", type = "string" },
+        { name = "duration_ms", type = "int" },
+        { name = "explicit", type = "boolean" },
+        { name = "popularity", type = "int" },
+        { name = "isrc", type = "string" },
+        { name = "album_id", type = "string" },
+        { name = "artist_id", type = "string" },
+        { name = "artist_ids", type = "array<string>" },
+        { name = "added_at", type = "timestamp" },
+        { name = "song_url", type = "string" },
+      ]
+    }
+    playlist = {
+      description = "One row per playlist per snapshot date: metadata and item counts."
+      columns = [
+        { name = "playlist_id", type = "string" },
+        { name = "playlist_name", type = "string" },
+        { name = "owner_id", type = "string" },
+        { name = "snapshot_id", type = "string" },
+        { name = "item_count", type = "int" },
+        { name = "song_count", type = "int" },
+        { name = "run_id", type = "string" },
+        { name = "extracted_at", type = "timestamp" },
+      ]
+    }
+  }
+}

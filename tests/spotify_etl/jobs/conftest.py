@@ -1,0 +1,126 @@
+"""A lake of hand-made raw files with every kind of bad input, processed once per module."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from spotify_etl.jobs import BUILD_TABLES, NORMALIZE_ITEMS, build_tables, normalize_items
+from spotify_etl.jobs.entry import run_local_job
+
+from ..api_objects import album, artist, envelope, episode, item, local_track, track, write_raw
+
+DATE = "2026-11-20"
+ANN, BOB, CY = artist("art1", "Ann"), artist("art2", "Bob"), artist("art3", "Cy")
+ALB1 = album("alb1", "First", [ANN], "1987", "year")
+ALB2 = album("alb2", "Second", [CY], "2019-03", "month")
+S1 = track("trk1", "One", [ANN, BOB], ALB1)
+S2 = track("trk2", "Two", [CY], ALB2, popularity=40)
+S3 = track("trk3", "Three", [BOB], ALB1)
+BIG_ITEMS = 10_000
+
+
+def big_playlist_items(count: int) -> list[dict]:
+    """``count`` distinct songs spread over 100 albums and 50 artists (a stress line)."""
+    artists = [artist(f"big-art{n}", f"Big {n}") for n in range(50)]
+    albums = [album(f"big-alb{n}", f"Big album {n}", [artists[n % 50]]) for n in range(100)]
+    return [
+        {
+            "added_at": "2026-11-01T00:00:00Z",
+            "is_local": False,
+            "item": {
+                "id": f"big-trk{n}",
+                "name": f"Song {n}",
+                "type": "track",
+                "duration_ms": 1000 + n,
+                "explicit": n % 2 == 0,
+                "album": albums[n % 100],
+                "artists": [artists[n % 50]],
+            },
+        }
+        for n in range(count)
+    ]
+
+
+def write_corrupt_day(raw: Path) -> dict[str, Path]:
+    """Every kind of bad input of the issue, beside valid lines, in one snapshot date."""
+    pl1 = envelope(
+        "pl1",
+        [item(S1), item(None), item(episode("ep1", "Talk")), item(local_track("Demo")), item(S2)],
+        run_id="20261120T120000Z-bbbbbbbb",
+        extracted_at="2026-11-20T12:00:00Z",
+    )
+    no_playlist = {k: v for k, v in envelope("plX", []).items() if k != "playlist"}
+    no_items = {k: v for k, v in envelope("plY", []).items() if k != "items"}
+    bad_duration = item({**S3, "duration_ms": "201000"})
+    files = {
+        "mixed": write_raw(
+            raw,
+            DATE,
+            "20261120T120000Z-bbbbbbbb.jsonl.gz",
+            [
+                pl1,  # line 1: valid, 5 items
+                "this is not json",  # line 2
+                no_playlist,  # line 3
+                no_items,  # line 4
+                {**envelope("plZ", []), "items": {"0": item(S1)}},  # line 5: items as an object
+                {**envelope("plV", [item(S1)]), "schema_version": 2},  # line 6
+                envelope(
+                    "pl2",
+                    [item(S1), bad_duration, item(S3)],  # line 7: valid, one bad item
+                    run_id="20261120T120000Z-bbbbbbbb",
+                ),
+            ],
+        ),
+        "early": write_raw(
+            raw,
+            DATE,
+            "20261120T060000Z-aaaaaaaa.jsonl.gz",
+            [
+                envelope(
+                    "pl1", [item(S3)], run_id="20261120T060000Z-aaaaaaaa", extracted_at="2026-11-20T06:00:00Z"
+                ),
+            ],
+        ),
+        "big": write_raw(
+            raw,
+            DATE,
+            "20261120T130000Z-cccccccc.jsonl.gz",
+            [
+                envelope("pl5", big_playlist_items(BIG_ITEMS), run_id="20261120T130000Z-cccccccc"),
+            ],
+        ),
+    }
+    text = (
+        json.dumps(envelope("pl3", [item(S1), item(S3)]))
+        + "\n"
+        + json.dumps(envelope("pl4", [item(S2)]))
+        + "\n"
+    )
+    compressed = gzip.compress(text.encode())
+    files["truncated"] = raw / f"snapshot_date={DATE}" / "20261120T140000Z-dddddddd.jsonl.gz"
+    files["truncated"].write_bytes(compressed[: len(compressed) - 30])  # cut inside line 2 (pl4)
+    files["empty"] = raw / f"snapshot_date={DATE}" / "20261120T150000Z-eeeeeeee.jsonl.gz"
+    files["empty"].write_bytes(b"")
+    return files
+
+
+def normalize(spark, lake: Path, snapshot_date: str = DATE) -> dict:
+    args = {"raw_path": str(lake / "raw"), "lake_path": str(lake), "snapshot_date": snapshot_date}
+    return run_local_job(spark, NORMALIZE_ITEMS, normalize_items.run, args)
+
+
+def build(spark, lake: Path, snapshot_date: str = DATE) -> dict:
+    args = {"lake_path": str(lake), "snapshot_date": snapshot_date}
+    return run_local_job(spark, BUILD_TABLES, build_tables.run, args)
+
+
+@pytest.fixture(scope="session")
+def corrupt_day(spark, tmp_path_factory):
+    """The corrupt day, through both jobs: (lake, files, normalize report, build report)."""
+    lake = tmp_path_factory.mktemp("corrupt-lake")
+    files = write_corrupt_day(lake / "raw")
+    return lake, files, normalize(spark, lake), build(spark, lake)

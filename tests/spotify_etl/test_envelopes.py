@@ -1,0 +1,107 @@
+import datetime as dt
+import json
+
+import pytest
+from chispa import assert_df_equality
+
+from spotify_etl.envelopes import mark_latest_extraction, parse_envelopes, stage_playlists
+from spotify_etl.schemas import RAW_LINE_SCHEMA, STAGED_PLAYLIST_SCHEMA
+
+from .api_objects import envelope
+
+DATE = "2026-11-20"
+
+
+def lines(spark, *texts, read_error=None):
+    rows = [("f.jsonl.gz", number, text, read_error) for number, text in enumerate(texts, start=1)]
+    return spark.createDataFrame(rows, RAW_LINE_SCHEMA)
+
+
+def reason_of(spark, value) -> str | None:
+    text = value if isinstance(value, str) else json.dumps(value)
+    return lines(spark, text).transform(parse_envelopes, DATE).first().invalid_reason
+
+
+def without(key):
+    doc = envelope("pl1", [])
+    del doc[key]
+    return doc
+
+
+def test_valid_envelope_is_parsed(spark):
+    row = lines(spark, json.dumps(envelope("pl1", [{"a": 1}, None]))).transform(parse_envelopes, DATE).first()
+    assert row.invalid_reason is None
+    assert row.playlist.id == "pl1" and row.playlist.owner_id == "user1"
+    assert row.items == ['{"a":1}', None]
+    assert row.extracted_at == dt.datetime(2026, 11, 20, 6, 0, 1)
+    assert row.run_id == "20261120T060000Z-aaaaaaaa"
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("not json at all", "line is not valid JSON or not a JSON object"),
+        ("[1, 2]", "line is not valid JSON or not a JSON object"),
+        (without("schema_version"), "missing field schema_version"),
+        ({**envelope("pl1", []), "schema_version": 2}, "unknown schema_version 2: these jobs read version 1"),
+        (without("playlist"), "missing field playlist"),
+        ({**envelope("pl1", []), "playlist": {"name": "no id"}}, "missing field playlist.id"),
+        (without("items"), "missing field items"),
+        ({**envelope("pl1", []), "items": {"0": {}}}, "items is not an array"),
+        (
+            {**envelope("pl1", []), "playlist": {"id": "p", "public": "yes"}},
+            "playlist has a field of the wrong type",
+        ),
+        (without("run_id"), "missing field run_id"),
+        ({**envelope("pl1", []), "extracted_at": "yesterday"}, "missing or unreadable extracted_at"),
+        (envelope("pl1", [], snapshot_date="2026-11-19"), "snapshot_date 2026-11-19 in the line differs"),
+    ],
+)
+def test_each_invalid_line_gets_its_reason(spark, line, reason):
+    assert reason_of(spark, line).startswith(reason)
+
+
+def test_read_error_is_the_reason(spark):
+    row = lines(spark, '{"a"', read_error="truncated gzip file").transform(parse_envelopes, DATE).first()
+    assert row.invalid_reason == "truncated gzip file"
+
+
+def test_latest_extraction_per_playlist_wins(spark):
+    early = envelope("pl1", [], run_id="20261120T060000Z-aaaaaaaa", extracted_at="2026-11-20T06:00:00Z")
+    late = envelope("pl1", [], run_id="20261120T120000Z-bbbbbbbb", extracted_at="2026-11-20T12:00:00Z")
+    other = envelope("pl2", [], run_id="20261120T060000Z-aaaaaaaa", extracted_at="2026-11-20T06:00:00Z")
+    parsed = lines(spark, *(json.dumps(e) for e in (late, early, other))).transform(parse_envelopes, DATE)
+    kept = {
+        (r.playlist.id, r.run_id)
+        for r in parsed.transform(mark_latest_extraction).filter("is_latest").collect()
+    }
+    assert kept == {("pl1", "20261120T120000Z-bbbbbbbb"), ("pl2", "20261120T060000Z-aaaaaaaa")}
+
+
+def test_same_extraction_twice_keeps_exactly_one(spark):
+    same = json.dumps(envelope("pl1", []))
+    parsed = lines(spark, same, same).transform(parse_envelopes, DATE).transform(mark_latest_extraction)
+    assert [r.line_number for r in parsed.filter("is_latest").collect()] == [2]
+
+
+def test_stage_playlists(spark):
+    parsed = lines(spark, json.dumps(envelope("pl1", [{}, {}, {}], name="Morning"))).transform(
+        parse_envelopes, DATE
+    )
+    expected = spark.createDataFrame(
+        [
+            (
+                "pl1",
+                "Morning",
+                "user1",
+                f"snap-pl1-{DATE}",
+                3,
+                "20261120T060000Z-aaaaaaaa",
+                dt.datetime(2026, 11, 20, 6, 0, 1),
+                "f.jsonl.gz",
+                DATE,
+            )
+        ],
+        STAGED_PLAYLIST_SCHEMA,
+    )
+    assert_df_equality(parsed.transform(stage_playlists, DATE), expected, ignore_nullable=True)

@@ -51,5 +51,21 @@ package: venv ## Build dist/extract_lambda.zip (Lambda, arm64) and dist/spotify_
 	$(BIN)/python tools/package_lambda.py
 	$(BIN)/python tools/package_glue.py
 
+deploy: package ## Build the packages, then terraform init and apply (docs/deploy.md)
+	terraform -chdir=$(TF_DIR) init
+	terraform -chdir=$(TF_DIR) apply
+
+destroy: ## Destroy the AWS deployment (non-empty raw/curated buckets stay unless force_destroy_data_buckets = true)
+	terraform -chdir=$(TF_DIR) destroy
+
+validate-tf: venv ## terraform fmt + validate of terraform/ (the offline tfcheck where terraform or its provider is unavailable)
+	bash tools/validate_tf.sh
+
+checkov: ## checkov on terraform/, from its own .venv-checkov
+	bash tools/checkov.sh
+
+secrets-scan: venv ## detect-secrets over the repository's tracked files: fails on any finding
+	$(BIN)/python tools/secrets_scan.py
+
 clean: ## Remove build outputs and the local lake
 	rm -rf dist $(LAKE) .pytest_cache

@@ -27,7 +27,7 @@ POLICY_ATTRIBUTES = {
     "aws_sns_topic_policy": "policy",
     "aws_sqs_queue_policy": "policy",
     "aws_kms_key": "policy",
-    "aws_secretsmanager_secret_policy": "policy",
+    "aws_secretsmanager_secret_policy": "policy",  # pragma: allowlist secret
 }
 
 

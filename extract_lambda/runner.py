@@ -1,0 +1,206 @@
+"""One extraction run, the same for the Lambda and for ``spotify-etl extract``.
+
+Reads each playlist, lands the raw lines, starts the Glue workflow and writes the manifest. A
+playlist that fails is reported with its reason while the others land; whether the run as a
+whole is an error is for the caller (the Lambda raises only when nothing landed).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from .budget import BudgetExhausted, TimeBudget
+from .config import DEFAULT_PART_MAX_BYTES
+from .envelope import SCHEMA_VERSION, build_envelope, encode_line
+from .extractor import extract_playlist
+from .landing import Landing
+from .log import logger, redactor
+from .manifest import CONTENT_TYPE as MANIFEST_CONTENT_TYPE
+from .manifest import build_manifest, encode_manifest, manifest_key
+from .raw_files import RawRunWriter
+from .run_id import iso_utc, new_run_id, utc_now
+from .spotify_client import SpotifyApi, SpotifyAuthError, SpotifyRequestError
+from .version import versions
+
+LANDED = "ok"
+"""A playlist whose raw line is in a written file (the summary's per-playlist status)."""
+FAILED = "failed"
+
+
+class WorkflowStarter(Protocol):
+    def start(self, snapshot_date: str, run_id: str) -> dict[str, Any]: ...
+
+
+def _playlist_result(playlist_id: str) -> dict[str, Any]:
+    return {
+        "playlist_id": playlist_id,
+        "status": FAILED,
+        "name": None,
+        "snapshot_id": None,
+        "item_count": None,
+        "total_items": None,
+        "duration_seconds": 0.0,
+        "object": None,
+        "error": None,
+        "warning": None,
+    }
+
+
+def _run_status(results: list[dict[str, Any]]) -> str:
+    landed = sum(result["status"] == LANDED for result in results)
+    if landed == len(results):
+        return "succeeded"
+    return "partial" if landed else "failed"
+
+
+def run_extract(
+    *,
+    api_factory: Callable[[], SpotifyApi],
+    playlist_ids: Sequence[str],
+    snapshot_date: str,
+    landing: Landing,
+    budget: TimeBudget,
+    part_max_bytes: int = DEFAULT_PART_MAX_BYTES,
+    workflow: WorkflowStarter | None = None,
+    now: Callable[[], datetime] = utc_now,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> dict[str, Any]:
+    """Extract ``playlist_ids`` for ``snapshot_date`` into ``landing``; returns the run summary."""
+    started = now()
+    run_id = new_run_id(started)
+    logger.append_keys(run_id=run_id, snapshot_date=snapshot_date)
+    try:
+        return _run(
+            run_id=run_id,
+            started=started,
+            api_factory=api_factory,
+            playlist_ids=playlist_ids,
+            snapshot_date=snapshot_date,
+            landing=landing,
+            budget=budget,
+            part_max_bytes=part_max_bytes,
+            workflow=workflow,
+            now=now,
+            monotonic=monotonic,
+        )
+    finally:
+        logger.remove_keys(["run_id", "snapshot_date"])
+
+
+def _run(
+    *,
+    run_id: str,
+    started: datetime,
+    api_factory: Callable[[], SpotifyApi],
+    playlist_ids: Sequence[str],
+    snapshot_date: str,
+    landing: Landing,
+    budget: TimeBudget,
+    part_max_bytes: int,
+    workflow: WorkflowStarter | None,
+    now: Callable[[], datetime],
+    monotonic: Callable[[], float],
+) -> dict[str, Any]:
+    logger.info("extraction started", extra={"playlist_ids": list(playlist_ids)})
+    writer = RawRunWriter(landing, snapshot_date, run_id, part_max_bytes)
+    results = [_playlist_result(playlist_id) for playlist_id in playlist_ids]
+    fatal: str | None = None
+    api: SpotifyApi | None = None
+    try:
+        api = api_factory()
+    except Exception as error:
+        fatal = redactor.redact(f"could not set up the Spotify client: {error}")
+        logger.error("Spotify client not set up", extra={"reason": fatal})
+
+    for result in results:
+        playlist_id = result["playlist_id"]
+        begun = monotonic()
+        if fatal is not None or api is None:
+            result["error"] = fatal
+        elif budget.expired():
+            result["error"] = "not started: time budget exhausted (the Lambda would time out)"
+        else:
+            try:
+                snapshot = extract_playlist(api, playlist_id, now)
+            except SpotifyAuthError as error:
+                fatal = result["error"] = str(error)
+            except (SpotifyRequestError, BudgetExhausted) as error:
+                result["error"] = redactor.redact(str(error))
+            except Exception as error:
+                logger.exception("unexpected error reading a playlist", extra={"playlist_id": playlist_id})
+                result["error"] = redactor.redact(f"unexpected error: {type(error).__name__}: {error}")
+            else:
+                writer.add(playlist_id, encode_line(build_envelope(run_id, snapshot_date, snapshot)))
+                result.update(
+                    name=snapshot.playlist["name"],
+                    snapshot_id=snapshot.playlist["snapshot_id"],
+                    item_count=len(snapshot.items),
+                    total_items=snapshot.playlist["total_items"],
+                    warning=snapshot.warning,
+                    status="extracted",
+                )
+        result["duration_seconds"] = round(monotonic() - begun, 3)
+    writer.close()
+
+    landed_in = {playlist_id: obj.uri for obj in writer.objects for playlist_id in obj.playlist_ids}
+    for result in results:
+        playlist_id = result["playlist_id"]
+        if result["status"] == "extracted" and playlist_id in landed_in:
+            result.update(status=LANDED, object=landed_in[playlist_id])
+            logger.info("playlist landed", extra={"playlist": result})
+        else:
+            if result["status"] == "extracted":
+                result["error"] = writer.failures.get(playlist_id, "raw file not written")
+            result["status"] = FAILED
+            logger.warning("playlist failed", extra={"playlist": result})
+
+    status = _run_status(results)
+    if status == "failed":
+        workflow_result: dict[str, Any] = {"status": "skipped", "reason": "no playlist landed"}
+    elif workflow is None:
+        workflow_result = {"status": "not_configured"}
+    else:
+        workflow_result = workflow.start(snapshot_date, run_id)
+
+    summary: dict[str, Any] = {
+        "run_id": run_id,
+        "snapshot_date": snapshot_date,
+        "started_at": iso_utc(started),
+        "finished_at": iso_utc(now()),
+        "status": status,
+        "raw_path": landing.root_uri,
+        "playlists": results,
+        "objects": [
+            {
+                "uri": obj.uri,
+                "playlist_ids": obj.playlist_ids,
+                "compressed_bytes": obj.compressed_bytes,
+                "uncompressed_bytes": obj.uncompressed_bytes,
+            }
+            for obj in writer.objects
+        ],
+        "workflow": workflow_result,
+        "workflow_run_id": workflow_result.get("run_id"),
+        "manifest": None,
+        "manifest_error": None,
+    }
+    manifest = build_manifest(summary, versions(SCHEMA_VERSION))
+    try:
+        summary["manifest"] = landing.put_new(
+            manifest_key(snapshot_date, run_id), encode_manifest(manifest), MANIFEST_CONTENT_TYPE
+        )
+    except Exception as error:
+        summary["manifest_error"] = redactor.redact(f"{type(error).__name__}: {error}")
+        logger.error("manifest not written", extra={"reason": summary["manifest_error"]})
+    logger.info(
+        "extraction finished",
+        extra={
+            "status": status,
+            "objects": [obj["uri"] for obj in summary["objects"]],
+            "manifest": summary["manifest"],
+        },
+    )
+    return summary

@@ -1,0 +1,1 @@
+"""Recorded Spotify Web API responses (see tools/make_sample_api.py)."""

@@ -1,0 +1,306 @@
+"""spotipy, configured for an unattended extraction, behind a small retrying API.
+
+Why our own retry loop instead of spotipy's urllib3 ``Retry`` (``retries``, ``status_retries``,
+``backoff_factor``, ``status_forcelist``):
+
+- urllib3 sleeps for whatever ``Retry-After`` says, without knowing the Lambda's deadline: a
+  long 429 would turn into a Lambda timeout with nothing landed and no manifest;
+- spotipy builds its ``Retry`` with ``read=False``, so read timeouts are never retried;
+- an expired token (401) must be refreshed and the request repeated, which urllib3 cannot do;
+- urllib3's backoff has no jitter as spotipy configures it.
+
+So spotipy gets a plain ``requests.Session`` (no retries) and every call goes through
+``SpotifyApi._call``: 429 waits ``Retry-After``; 5xx, timeouts and dropped connections back off
+exponentially (capped, jittered); 401 expires the cached token once and repeats; 403/404 and
+other 4xx fail the playlist at once with an explanation. Every wait and every request timeout
+is capped by the run's time budget.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import requests
+import spotipy
+from spotipy.cache_handler import MemoryCacheHandler
+from spotipy.oauth2 import SpotifyClientCredentials, SpotifyOAuth, SpotifyOauthError
+
+from .budget import BudgetExhausted, TimeBudget
+from .config import DEFAULT_ACCOUNTS_BASE_URL, DEFAULT_API_BASE_URL
+from .credentials import SpotifyCredentials
+from .log import logger, redactor
+
+T = TypeVar("T")
+
+PAGE_LIMIT = 50
+"""The most ``GET /playlists/{id}/items`` returns per page."""
+
+ADDITIONAL_TYPES = ("track", "episode")
+"""Ask for episodes too: a playlist's podcast episodes are kept in raw and counted by the jobs."""
+
+_ARTIST_FIELDS = "id,name,type,uri,href,external_urls"
+_ALBUM_FIELDS = (
+    "id,name,album_type,release_date,release_date_precision,total_tracks,uri,href,external_urls,"
+    f"artists({_ARTIST_FIELDS})"
+)
+_TRACK_OR_EPISODE_FIELDS = (
+    "id,name,type,uri,href,duration_ms,explicit,popularity,is_local,track_number,disc_number,"
+    f"external_ids.isrc,external_urls,album({_ALBUM_FIELDS}),artists({_ARTIST_FIELDS}),show(id,name)"
+)
+ITEMS_FIELDS = (
+    f"items(added_at,added_by.id,is_local,item({_TRACK_OR_EPISODE_FIELDS}),track({_TRACK_OR_EPISODE_FIELDS})),"
+    "next,total,offset,limit"
+)
+"""Only what the Glue jobs read (schemas.PLAYLIST_ITEM_JSON_SCHEMA): ``item`` is the field's name
+since February 2026, ``track`` what extended-quota apps still get."""
+
+PLAYLIST_FIELDS = (
+    "id,name,owner(id,display_name),snapshot_id,description,public,collaborative,external_urls,"
+    "items(total),tracks(total)"
+)
+"""Playlist metadata; the item count is under ``items`` since 2026, under ``tracks`` before."""
+
+TOKEN_PATH = "api/token"
+OAUTH_SCOPE = "playlist-read-private playlist-read-collaborative"
+_UNUSED_REDIRECT_URI = "http://127.0.0.1:8888/callback"  # SpotifyOAuth insists; refreshing never redirects
+
+NOT_FOUND_HINT = (
+    "since November 2024 Spotify's own editorial and algorithmic playlists (such as Top 50 Global) "
+    "return 404 to new apps; use a user-created playlist"
+)
+FORBIDDEN_HINT = (
+    "since February 2026 a development-mode app works only while its owner has Spotify Premium, and "
+    "reads only what the owner can see (the owner's playlists, public ones, private ones shared with "
+    "the owner); check the owner's subscription and that the owner can open this playlist"
+)
+_RETRYABLE_OAUTH_ERRORS = frozenset({"server_error", "temporarily_unavailable"})
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try one request before the playlist is reported as failed."""
+
+    max_attempts: int = 5
+    base_delay_seconds: float = 0.5
+    max_delay_seconds: float = 16.0
+    request_timeout_seconds: float = 10.0
+
+    def backoff(self, attempt: int, rng: random.Random) -> float:
+        """Capped exponential backoff with jitter (half fixed, half random) so retries spread out."""
+        ceiling = min(self.max_delay_seconds, self.base_delay_seconds * 2 ** (attempt - 1))
+        return ceiling * rng.uniform(0.5, 1.0)
+
+
+DEFAULT_RETRY_POLICY = RetryPolicy()
+
+
+def _sleep(seconds: float) -> None:
+    """The wait between attempts (a module function, so tests can make waits instant)."""
+    time.sleep(seconds)
+
+
+class SpotifyRequestError(Exception):
+    """One playlist could not be read; the message says why and what to do."""
+
+    def __init__(self, message: str, http_status: int | None = None) -> None:
+        super().__init__(redactor.redact(message))
+        self.http_status = http_status
+
+
+class SpotifyAuthError(SpotifyRequestError):
+    """No access token: every remaining playlist would fail the same way."""
+
+
+class RedactingMemoryCacheHandler(MemoryCacheHandler):
+    """spotipy's in-memory token cache (never a ``.cache`` file) that tells the log redactor
+    about every access token it stores, and can expire the token when Spotify answers 401."""
+
+    def save_token_to_cache(self, token_info: dict[str, Any]) -> None:
+        redactor.register(token_info.get("access_token"), token_info.get("refresh_token"))
+        super().save_token_to_cache(token_info)
+
+    def expire(self) -> None:
+        if self.token_info:
+            self.token_info = {**self.token_info, "expires_at": 0}
+
+
+def _spotify_message(error: spotipy.SpotifyException) -> str:
+    """Spotify's own error message (spotipy prefixes it with the request URL)."""
+    return str(error.msg).rsplit(":\n", 1)[-1].strip()
+
+
+def _retry_after_seconds(headers: Any) -> float | None:
+    value = (headers or {}).get("Retry-After")
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+class SpotifyApi:
+    """The two reads the extractor needs, with retries, token refresh and the time budget."""
+
+    def __init__(
+        self,
+        client: spotipy.Spotify,
+        auth_manager: SpotifyClientCredentials | SpotifyOAuth,
+        cache: RedactingMemoryCacheHandler,
+        budget: TimeBudget,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], None] | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._client = client
+        self._auth = auth_manager
+        self._cache = cache
+        self.budget = budget
+        self._policy = policy or DEFAULT_RETRY_POLICY
+        self._sleep = sleep or _sleep
+        self._rng = rng or random.Random()
+
+    def playlist(self, playlist_id: str) -> dict[str, Any]:
+        """``GET /playlists/{id}`` with only the metadata fields."""
+        return self._call(
+            f"reading playlist {playlist_id}",
+            playlist_id,
+            lambda: self._client.playlist(
+                playlist_id, fields=PLAYLIST_FIELDS, additional_types=ADDITIONAL_TYPES
+            ),
+        )
+
+    def playlist_items_page(self, playlist_id: str, offset: int) -> dict[str, Any]:
+        """One page of ``GET /playlists/{id}/items`` (spotipy ≥ 2.26), 50 items from ``offset``."""
+        return self._call(
+            f"reading items {offset}-{offset + PAGE_LIMIT - 1} of playlist {playlist_id}",
+            playlist_id,
+            lambda: self._client.playlist_items(
+                playlist_id,
+                fields=ITEMS_FIELDS,
+                limit=PAGE_LIMIT,
+                offset=offset,
+                additional_types=ADDITIONAL_TYPES,
+            ),
+        )
+
+    def _set_timeout(self) -> None:
+        timeout = self.budget.cap(self._policy.request_timeout_seconds)
+        self._client.requests_timeout = timeout
+        self._auth.requests_timeout = timeout
+
+    def _call(self, what: str, playlist_id: str, request: Callable[[], T]) -> T:
+        attempt = 0
+        refreshed = False
+        while True:
+            self.budget.check(what)
+            self._set_timeout()
+            attempt += 1
+            try:
+                result = request()
+            except spotipy.SpotifyException as error:
+                status = error.http_status
+                if status == 401 and not refreshed:
+                    refreshed = True
+                    attempt -= 1  # a refresh is not a failed attempt
+                    logger.info("access token rejected (401); refreshing it", extra={"what": what})
+                    self._cache.expire()
+                    continue
+                if status == 429:
+                    delay = _retry_after_seconds(error.headers)
+                    delay = self._policy.backoff(attempt, self._rng) if delay is None else delay
+                    last = f"HTTP 429 rate limited (Retry-After {delay:g} s)"
+                elif status >= 500:
+                    delay = self._policy.backoff(attempt, self._rng)
+                    last = f"HTTP {status} {_spotify_message(error)}"
+                else:
+                    raise self._client_error(playlist_id, status, _spotify_message(error)) from None
+            except (requests.Timeout, requests.ConnectionError) as error:
+                kind = "timed out" if isinstance(error, requests.Timeout) else "connection failed"
+                last = f"{kind} ({type(error).__name__})"
+                delay = self._policy.backoff(attempt, self._rng)
+            except SpotifyOauthError as error:
+                if getattr(error, "error", None) not in _RETRYABLE_OAUTH_ERRORS:
+                    raise SpotifyAuthError(f"could not get a Spotify access token: {error}") from None
+                delay = self._policy.backoff(attempt, self._rng)
+                last = f"token endpoint: {error}"
+            else:
+                return result
+            if attempt >= self._policy.max_attempts:
+                raise SpotifyRequestError(
+                    f"{what}: gave up after {attempt} attempts; last error: {last}", http_status=None
+                )
+            remaining = self.budget.remaining()
+            if remaining is not None and delay >= remaining:
+                raise BudgetExhausted(
+                    f"{what}: {last}; waiting {delay:.1f} s more would exceed the time budget "
+                    "(the Lambda would time out)"
+                )
+            logger.warning(
+                "retrying Spotify request",
+                extra={"what": what, "attempt": attempt, "error": last, "wait_seconds": round(delay, 3)},
+            )
+            self._sleep(delay)
+
+    @staticmethod
+    def _client_error(playlist_id: str, status: int, message: str) -> SpotifyRequestError:
+        if status == 404:
+            text = f"playlist {playlist_id} not found or not readable by this app: {NOT_FOUND_HINT}"
+        elif status == 403:
+            text = f"playlist {playlist_id} is forbidden to this app (HTTP 403 {message}): {FORBIDDEN_HINT}"
+        elif status == 401:
+            text = f"playlist {playlist_id}: token refused even after a refresh (HTTP 401 {message})"
+        else:
+            text = f"playlist {playlist_id}: Spotify answered HTTP {status}: {message}"
+        return SpotifyRequestError(text, http_status=status)
+
+
+def build_spotify_api(
+    credentials: SpotifyCredentials,
+    budget: TimeBudget,
+    api_base_url: str = DEFAULT_API_BASE_URL,
+    accounts_base_url: str = DEFAULT_ACCOUNTS_BASE_URL,
+    session: requests.Session | None = None,
+    policy: RetryPolicy | None = None,
+    sleep: Callable[[float], None] | None = None,
+) -> SpotifyApi:
+    """A spotipy client for the credentials' flow, pointed at the given base URLs.
+
+    ``session`` is the transport: a plain one in AWS, one with the replay adapter mounted for
+    the bundled sample. spotipy gets it as is, so its own urllib3 retries stay off.
+    """
+    session = session or requests.Session()
+    token_url = accounts_base_url.rstrip("/") + "/" + TOKEN_PATH
+    if credentials.refresh_token:
+        cache = RedactingMemoryCacheHandler(
+            {
+                "access_token": "",
+                "token_type": "Bearer",
+                "refresh_token": credentials.refresh_token,
+                "expires_at": 0,  # refresh before the first call
+                "scope": OAUTH_SCOPE,
+            }
+        )
+        auth_manager: SpotifyClientCredentials | SpotifyOAuth = SpotifyOAuth(
+            client_id=credentials.client_id,
+            client_secret=credentials.client_secret,
+            redirect_uri=_UNUSED_REDIRECT_URI,
+            scope=OAUTH_SCOPE,
+            requests_session=session,
+            open_browser=False,
+            cache_handler=cache,
+        )
+    else:
+        cache = RedactingMemoryCacheHandler()
+        auth_manager = SpotifyClientCredentials(
+            client_id=credentials.client_id,
+            client_secret=credentials.client_secret,
+            requests_session=session,
+            cache_handler=cache,
+        )
+    auth_manager.OAUTH_TOKEN_URL = token_url  # instance attribute: spotipy reads self.OAUTH_TOKEN_URL
+    client = spotipy.Spotify(auth_manager=auth_manager, requests_session=session)
+    client.prefix = api_base_url if api_base_url.endswith("/") else api_base_url + "/"
+    return SpotifyApi(client, auth_manager, cache, budget, policy=policy, sleep=sleep)

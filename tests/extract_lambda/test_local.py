@@ -1,0 +1,164 @@
+"""``spotify-etl extract`` locally: the bundled sample replayed end to end, or the real API."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from extract_testkit import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    NOT_FOUND_MESSAGE,
+    REFRESH_TOKEN,
+    TOP_50_GLOBAL,
+    expected_playlist_object,
+    read_jsonl_gz,
+    read_sample,
+    readable_ids,
+    sample_items,
+)
+
+from extract_lambda.local import configure_parser, main, run_local_extract, sample_snapshot_dates
+
+
+def raw_folder(lake: Path, snapshot_date: str) -> Path:
+    return lake / "raw" / f"snapshot_date={snapshot_date}"
+
+
+def test_sample_snapshot_dates():
+    dates = sample_snapshot_dates()
+    assert dates == ["2026-11-19", "2026-11-20"]
+
+
+@pytest.mark.parametrize("snapshot_date", ["2026-11-19", "2026-11-20"])
+def test_replay_lands_the_sample_end_to_end(tmp_path, snapshot_date):
+    document = read_sample(snapshot_date)
+    summary = run_local_extract(str(tmp_path), snapshot_date, environ={})
+    run_id = summary["run_id"]
+    folder = raw_folder(tmp_path, snapshot_date)
+    assert sorted(path.name for path in folder.iterdir()) == [f"{run_id}.jsonl.gz", f"{run_id}.manifest.json"]
+    assert summary["objects"][0]["uri"] == str(folder / f"{run_id}.jsonl.gz")
+    assert summary["manifest"] == str(folder / f"{run_id}.manifest.json")
+    assert summary["status"] == "partial"
+
+    lines = read_jsonl_gz((folder / f"{run_id}.jsonl.gz").read_bytes())
+    assert [line["playlist"]["id"] for line in lines] == readable_ids(document)
+    for line in lines:
+        assert (
+            line["schema_version"] == 1
+            and line["snapshot_date"] == snapshot_date
+            and line["run_id"] == run_id
+        )
+        assert line["items"] == sample_items(document, line["playlist"]["id"])
+        assert line["playlist"] == expected_playlist_object(document, line["playlist"]["id"])
+    expected_counts = [len(sample_items(document, pid)) for pid in readable_ids(document)]
+    assert [len(line["items"]) for line in lines] == expected_counts
+    assert expected_counts == ([120, 70, 55] if snapshot_date == "2026-11-19" else [123, 68, 57])
+
+    refused = summary["playlists"][-1]
+    assert (refused["playlist_id"], refused["status"], refused["error"]) == (
+        TOP_50_GLOBAL,
+        "failed",
+        NOT_FOUND_MESSAGE,
+    )
+    manifest = json.loads((folder / f"{run_id}.manifest.json").read_text())
+    assert manifest["playlists"] == summary["playlists"]
+    assert manifest["workflow"] == {"status": "not_configured"}
+
+
+def test_replay_defaults_to_the_latest_sample_date(tmp_path):
+    assert run_local_extract(str(tmp_path), environ={})["snapshot_date"] == "2026-11-20"
+
+
+def test_replay_of_chosen_playlists(tmp_path):
+    indie = readable_ids(read_sample("2026-11-19"))[0]
+    summary = run_local_extract(
+        str(tmp_path), "2026-11-19", [f"https://open.spotify.com/playlist/{indie}?si=1"], environ={}
+    )
+    assert [(p["playlist_id"], p["status"], p["item_count"]) for p in summary["playlists"]] == [
+        (indie, "ok", 120)
+    ]
+    assert summary["status"] == "succeeded"
+
+
+def test_replay_twice_lands_two_runs(tmp_path):
+    first = run_local_extract(str(tmp_path), "2026-11-19", environ={})
+    second = run_local_extract(str(tmp_path), "2026-11-19", environ={})
+    assert first["run_id"] != second["run_id"]
+    assert len(list(raw_folder(tmp_path, "2026-11-19").iterdir())) == 4
+
+
+@pytest.mark.parametrize(
+    ("snapshot_date", "message"),
+    [
+        ("2026-11-18", "no recording for snapshot_date 2026-11-18; it has 2026-11-19, 2026-11-20"),
+        ("20.11.2026", "snapshot_date must be a date written YYYY-MM-DD"),
+    ],
+)
+def test_replay_date_must_be_in_the_sample(tmp_path, snapshot_date, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        run_local_extract(str(tmp_path), snapshot_date, environ={})
+    assert not (tmp_path / "raw").exists()
+
+
+def test_real_api_with_spotipys_variables(tmp_path, fake_spotify, waits, assert_no_secret_leaks):
+    environ = {
+        "SPOTIPY_CLIENT_ID": CLIENT_ID,
+        "SPOTIPY_CLIENT_SECRET": CLIENT_SECRET,
+        "SPOTIPY_REFRESH_TOKEN": REFRESH_TOKEN,
+        "PLAYLIST_IDS": ",".join(fake_spotify.document["playlist_ids"][:2]),
+        "SPOTIFY_API_BASE_URL": fake_spotify.api_base_url,
+        "SPOTIFY_ACCOUNTS_BASE_URL": fake_spotify.accounts_base_url,
+    }
+    summary = run_local_extract(str(tmp_path), environ=environ)
+    today = datetime.now(UTC).date().isoformat()
+    assert summary["snapshot_date"] == today
+    assert [p["status"] for p in summary["playlists"]] == ["ok", "ok"]
+    assert [g["grant_type"] for g in fake_spotify.token_grants] == ["refresh_token"]
+    lines = read_jsonl_gz(raw_folder(tmp_path, today).joinpath(f"{summary['run_id']}.jsonl.gz").read_bytes())
+    first = readable_ids(fake_spotify.document)[0]
+    assert lines[0]["items"] == fake_spotify.served_items(first) == sample_items(fake_spotify.document, first)
+    assert_no_secret_leaks(fake_spotify, summary)
+
+
+def test_real_api_needs_playlist_ids(tmp_path):
+    environ = {"SPOTIPY_CLIENT_ID": CLIENT_ID, "SPOTIPY_CLIENT_SECRET": CLIENT_SECRET}
+    with pytest.raises(ValueError, match="--playlist-ids or PLAYLIST_IDS"):
+        run_local_extract(str(tmp_path), environ=environ)
+
+
+def parse(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="spotify-etl extract")
+    configure_parser(parser)
+    return parser.parse_args(argv)
+
+
+def test_cli_prints_a_short_summary(tmp_path, monkeypatch, capsys):
+    for name in ("SPOTIPY_CLIENT_ID", "SPOTIPY_CLIENT_SECRET", "SPOTIPY_REFRESH_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    assert parse().lake == "lake"
+    code = main(parse("--lake", str(tmp_path), "--snapshot-date", "2026-11-19"))
+    out = capsys.readouterr().out
+    assert code == 0
+    assert re.search(r"ok\s+Indie Morning\s+120 items", out)
+    assert re.search(r"ok\s+Late Night Drive\s+70 items", out)
+    assert re.search(r"failed\s+37i9dQZEVXbMDoHDwVN2tF", out)  # pragma: allowlist secret
+    assert str(raw_folder(tmp_path, "2026-11-19")) in out
+
+
+def test_cli_bad_date_exits_2(tmp_path, monkeypatch, capsys):
+    for name in ("SPOTIPY_CLIENT_ID", "SPOTIPY_CLIENT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(parse("--lake", str(tmp_path), "--snapshot-date", "2026-01-01")) == 2
+    assert "no recording for snapshot_date 2026-01-01" in capsys.readouterr().err
+
+
+def test_cli_nothing_landed_exits_1(tmp_path, monkeypatch, capsys):
+    for name in ("SPOTIPY_CLIENT_ID", "SPOTIPY_CLIENT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(parse("--lake", str(tmp_path), "--playlist-ids", TOP_50_GLOBAL)) == 1
+    assert "Top 50 Global" in capsys.readouterr().out

@@ -1,0 +1,249 @@
+"""spotipy over real HTTP to the fake Spotify: tokens, retries, refresh, refusals, the budget."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+
+import pytest
+from extract_testkit import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    EXPIRE,
+    NOT_FOUND_MESSAGE,
+    REFRESH_TOKEN,
+    TOP_50_GLOBAL,
+    readable_ids,
+    sleep,
+    status,
+)
+
+from extract_lambda.budget import BudgetExhausted, TimeBudget
+from extract_lambda.credentials import SpotifyCredentials
+from extract_lambda.spotify_client import (
+    ITEMS_FIELDS,
+    PLAYLIST_FIELDS,
+    RetryPolicy,
+    SpotifyAuthError,
+    SpotifyRequestError,
+    build_spotify_api,
+)
+
+
+def make_api(fake, *, refresh_token=None, budget_seconds=None, timeout=3.0, secret=CLIENT_SECRET, attempts=3):
+    return build_spotify_api(
+        SpotifyCredentials(CLIENT_ID, secret, refresh_token),
+        TimeBudget(budget_seconds),
+        fake.api_base_url,
+        fake.accounts_base_url,
+        policy=RetryPolicy(
+            max_attempts=attempts,
+            base_delay_seconds=0.01,
+            max_delay_seconds=0.05,
+            request_timeout_seconds=timeout,
+        ),
+    )
+
+
+@pytest.fixture
+def playlist_id(fake_spotify):
+    return readable_ids(fake_spotify.document)[0]
+
+
+def items_path(playlist_id: str) -> str:
+    return f"/v1/playlists/{playlist_id}/items"
+
+
+def test_client_credentials_token_then_one_page(fake_spotify, playlist_id, waits):
+    api = make_api(fake_spotify)
+    page = api.playlist_items_page(playlist_id, 50)
+    assert page == fake_spotify.served_pages[(playlist_id, 50)]
+    assert page["offset"] == 50 and len(page["items"]) == 50
+    assert [grant["grant_type"] for grant in fake_spotify.token_grants] == ["client_credentials"]
+    method, path, query = fake_spotify.requests[-1]
+    assert (method, path) == ("GET", items_path(playlist_id))
+    assert query == {
+        "limit": "50",
+        "offset": "50",
+        "fields": ITEMS_FIELDS,
+        "additional_types": "track,episode",
+    }
+
+
+def test_playlist_metadata_request_asks_only_for_the_metadata_fields(fake_spotify, playlist_id, waits):
+    metadata = make_api(fake_spotify).playlist(playlist_id)
+    assert metadata["id"] == playlist_id
+    _, _, query = fake_spotify.requests[-1]
+    assert query["fields"] == PLAYLIST_FIELDS
+    for field in ("owner(id,display_name)", "snapshot_id", "items(total)", "tracks(total)", "external_urls"):
+        assert field in query["fields"]
+
+
+def test_429_waits_as_long_as_retry_after_says(fake_spotify, playlist_id, waits):
+    fake_spotify.inject(f"GET {items_path(playlist_id)}?offset=0", status(429, Retry_After="1"))
+    page = make_api(fake_spotify).playlist_items_page(playlist_id, 0)
+    assert len(page["items"]) == 50
+    assert waits == [1.0]
+    assert fake_spotify.count("GET", items_path(playlist_id)) == 2
+
+
+def test_500_then_success_backs_off_once(fake_spotify, playlist_id, waits):
+    fake_spotify.inject(f"GET {items_path(playlist_id)}?offset=0", status(500), status(502))
+    page = make_api(fake_spotify).playlist_items_page(playlist_id, 0)
+    assert page["offset"] == 0
+    assert len(waits) == 2
+    assert 0.005 <= waits[0] <= 0.01 and 0.01 <= waits[1] <= 0.02  # capped exponential, jittered
+
+
+def test_retries_exhausted_is_a_clear_error(fake_spotify, playlist_id, waits):
+    fake_spotify.inject(f"GET {items_path(playlist_id)}?offset=0", *[status(503)] * 3)
+    with pytest.raises(SpotifyRequestError, match=r"gave up after 3 attempts; last error: HTTP 503"):
+        make_api(fake_spotify).playlist_items_page(playlist_id, 0)
+    assert fake_spotify.count("GET", items_path(playlist_id)) == 3
+    assert len(waits) == 2
+
+
+def test_a_timeout_is_retried(fake_spotify, playlist_id, waits):
+    fake_spotify.inject(f"GET {items_path(playlist_id)}?offset=0", sleep(0.6))
+    began = time.monotonic()
+    page = make_api(fake_spotify, timeout=0.2).playlist_items_page(playlist_id, 0)
+    assert time.monotonic() - began < 0.6
+    assert len(page["items"]) == 50
+    assert len(waits) == 1
+
+
+def test_timeouts_until_exhausted(fake_spotify, playlist_id, waits):
+    fake_spotify.inject(f"GET {items_path(playlist_id)}?offset=0", sleep(0.4), sleep(0.4))
+    with pytest.raises(SpotifyRequestError, match=r"gave up after 2 attempts; last error: timed out"):
+        make_api(fake_spotify, timeout=0.15, attempts=2).playlist_items_page(playlist_id, 0)
+
+
+def test_expired_token_is_refreshed_mid_run(fake_spotify, playlist_id, waits):
+    api = make_api(fake_spotify)
+    api.playlist_items_page(playlist_id, 0)
+    fake_spotify.inject(f"GET {items_path(playlist_id)}?offset=50", EXPIRE)
+    page = api.playlist_items_page(playlist_id, 50)
+    assert page["offset"] == 50
+    assert len(fake_spotify.issued_tokens) == 2
+    assert fake_spotify.count("GET", items_path(playlist_id)) == 3  # page 0, page 50 refused, page 50
+    assert waits == []
+
+
+def test_refresh_token_flow_refreshes_again_when_the_token_expires(fake_spotify, playlist_id, waits):
+    api = make_api(fake_spotify, refresh_token=REFRESH_TOKEN)
+    api.playlist_items_page(playlist_id, 0)
+    fake_spotify.inject(f"GET {items_path(playlist_id)}?offset=50", EXPIRE)
+    api.playlist_items_page(playlist_id, 50)
+    assert [g["grant_type"] for g in fake_spotify.token_grants] == ["refresh_token", "refresh_token"]
+    assert all(g["refresh_token"] == REFRESH_TOKEN for g in fake_spotify.token_grants)
+
+
+def test_a_401_that_survives_the_refresh_fails_the_playlist(fake_spotify, playlist_id, waits):
+    fake_spotify.inject(f"GET {items_path(playlist_id)}?offset=0", status(401), status(401))
+    with pytest.raises(SpotifyRequestError, match="token refused even after a refresh"):
+        make_api(fake_spotify).playlist_items_page(playlist_id, 0)
+
+
+def test_404_explains_editorial_playlists(fake_spotify, waits):
+    with pytest.raises(SpotifyRequestError) as raised:
+        make_api(fake_spotify).playlist(TOP_50_GLOBAL)
+    assert str(raised.value) == NOT_FOUND_MESSAGE
+    assert raised.value.http_status == 404
+    assert waits == []
+
+
+def test_403_explains_the_development_mode_rule(fake_spotify, playlist_id, waits):
+    fake_spotify.inject(f"GET /v1/playlists/{playlist_id}", status(403))
+    with pytest.raises(SpotifyRequestError) as raised:
+        make_api(fake_spotify).playlist(playlist_id)
+    message = str(raised.value)
+    assert playlist_id in message and "HTTP 403" in message
+    assert "Premium" in message and "development-mode" in message and "February 2026" in message
+
+
+def test_wrong_client_secret_is_an_auth_error_without_the_secret(fake_spotify, playlist_id, waits):
+    wrong = "cs-wrong-0123456789abcdef0123456789ab"
+    with pytest.raises(SpotifyAuthError) as raised:
+        make_api(fake_spotify, secret=wrong).playlist(playlist_id)
+    assert "invalid_client" in str(raised.value)
+    assert wrong not in str(raised.value)
+
+
+def test_retry_after_longer_than_the_budget_stops_at_once(fake_spotify, playlist_id, waits):
+    fake_spotify.inject(f"GET {items_path(playlist_id)}?offset=0", status(429, Retry_After="3600"))
+    with pytest.raises(BudgetExhausted, match=re.escape("Retry-After 3600 s")):
+        make_api(fake_spotify, budget_seconds=30).playlist_items_page(playlist_id, 0)
+    assert waits == []
+
+
+def test_request_timeout_is_capped_by_the_budget(fake_spotify, playlist_id, waits):
+    fake_spotify.inject(f"GET {items_path(playlist_id)}?offset=0", sleep(2.0))
+    api = make_api(fake_spotify, budget_seconds=0.4, timeout=10.0)
+    began = time.monotonic()
+    with pytest.raises(BudgetExhausted):
+        api.playlist_items_page(playlist_id, 0)
+    assert time.monotonic() - began < 1.0
+
+
+def test_no_cache_file_is_written(fake_spotify, playlist_id, waits, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    make_api(fake_spotify, refresh_token=REFRESH_TOKEN).playlist(playlist_id)
+    make_api(fake_spotify).playlist(playlist_id)
+    assert os.listdir(tmp_path) == []
+
+
+def _field_tree(spec: str) -> dict[str, dict]:
+    """Parse a Web API ``fields`` filter (``a,b(c,d.e)``) into a nested dict of names."""
+    tree: dict[str, dict] = {}
+    position = 0
+
+    def parse(into: dict[str, dict]) -> None:
+        nonlocal position
+        while position < len(spec):
+            name = re.match(r"[a-z_.]+", spec[position:]).group(0)
+            position += len(name)
+            head, *rest = name.split(".")
+            node = into.setdefault(head, {})
+            for part in rest:
+                node = node.setdefault(part, {})
+            if position < len(spec) and spec[position] == "(":
+                position += 1
+                parse(node)
+                position += 1  # ")"
+            if position < len(spec) and spec[position] == ",":
+                position += 1
+                continue
+            return
+
+    parse(tree)
+    return tree
+
+
+def _schema_tree(data_type) -> dict[str, dict]:
+    from pyspark.sql.types import ArrayType, StructType
+
+    while isinstance(data_type, ArrayType):
+        data_type = data_type.elementType
+    if not isinstance(data_type, StructType):
+        return {}
+    return {field.name: _schema_tree(field.dataType) for field in data_type.fields}
+
+
+def test_the_fields_filter_asks_for_exactly_what_the_jobs_read():
+    pytest.importorskip("pyspark")
+    from spotify_etl.schemas import PLAYLIST_ITEM_JSON_SCHEMA, PLAYLIST_JSON_SCHEMA
+
+    def matches(requested: dict, schema: dict) -> bool:
+        """Same names at every level; asking for a whole object (``external_urls``) covers its fields."""
+        if not requested:
+            return True
+        return set(requested) == set(schema) and all(matches(requested[k], schema[k]) for k in requested)
+
+    requested = _field_tree(ITEMS_FIELDS)
+    assert set(requested) == {"items", "next", "total", "offset", "limit"}
+    assert matches(requested["items"], _schema_tree(PLAYLIST_ITEM_JSON_SCHEMA))
+    assert requested["items"]["item"] == requested["items"]["track"]
+    metadata = _field_tree(PLAYLIST_FIELDS)
+    flat = {"owner_id", "owner_name", "total_items", "url"}
+    assert {name for name in _schema_tree(PLAYLIST_JSON_SCHEMA) if name not in flat} <= set(metadata)

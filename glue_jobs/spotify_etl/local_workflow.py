@@ -68,13 +68,13 @@ def format_summary(reports_by_date: dict[str, dict[str, Any]]) -> str:
 def transform(
     lake: str,
     snapshot_dates: list[str] | None = None,
-    out: TextIO = sys.stdout,
+    out: TextIO | None = None,
     spark: SparkSession | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Transform the given dates (default: every date in ``lake/raw``); print progress and a summary."""
 
     def say(text: str) -> None:
-        print(text, file=out, flush=True)
+        print(text, file=out or sys.stdout, flush=True)
 
     lake = os.path.abspath(lake)
     dates = snapshot_dates or raw_snapshot_dates(layout.join(lake, "raw"))

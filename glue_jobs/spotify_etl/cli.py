@@ -103,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # The extractor logs JSON lines for CloudWatch; on a terminal the commands print a summary
+    # instead, so only errors are logged unless POWERTOOLS_LOG_LEVEL says otherwise.
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "ERROR")
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)

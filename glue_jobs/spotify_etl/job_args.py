@@ -9,16 +9,15 @@ arguments; a console run with neither processes today's UTC date.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .lake_layout import is_snapshot_date
+
 WORKFLOW_ARGS = ("WORKFLOW_NAME", "WORKFLOW_RUN_ID")
 WORKFLOW_PROPERTIES = ("snapshot_date", "run_id", "raw_path")
 """Run properties the extract Lambda sets when it starts the workflow."""
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class JobArgumentError(ValueError):
@@ -41,15 +40,11 @@ class JobSpec:
 
 def validate_snapshot_date(value: str, source: str) -> str:
     """Return ``value`` if it is a real ``YYYY-MM-DD`` date, else say where it came from."""
-    try:
-        if not _DATE.match(value):
-            raise ValueError
-        dt.date.fromisoformat(value)
-    except ValueError:
+    if not is_snapshot_date(value):
         raise JobArgumentError(
             f"snapshot_date {value!r} from {source} is not a date in YYYY-MM-DD form; "
             "pass --snapshot_date 2026-11-20 (or set the workflow run property snapshot_date)"
-        ) from None
+        )
     return value
 
 

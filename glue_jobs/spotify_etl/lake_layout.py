@@ -7,7 +7,12 @@ on AWS). Paths are built as strings so that the same code serves ``s3://`` and l
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from .schemas import PARTITION_COLUMN
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 STAGED_PLAYLIST = "playlist_snapshot"
 STAGED_ITEM = "playlist_item"
@@ -16,6 +21,17 @@ STAGED_ITEM = "playlist_item"
 def join(root: str, *parts: str) -> str:
     """Join path parts with ``/`` (S3 and POSIX both), never doubling a separator."""
     return "/".join([root.rstrip("/"), *(part.strip("/") for part in parts)])
+
+
+def is_snapshot_date(value: object) -> bool:
+    """True for a real calendar date written ``YYYY-MM-DD``: the only form a partition value takes."""
+    if not isinstance(value, str) or not _DATE.match(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def partition(snapshot_date: str) -> str:

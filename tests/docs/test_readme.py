@@ -37,8 +37,12 @@ def test_readme_lists_each_table_column_with_its_type(table):
 
 def test_every_make_target_in_the_readme_exists():
     targets = set(re.findall(r"^([a-z][a-z-]*):", (ROOT / "Makefile").read_text(), re.M))
-    mentioned = set(re.findall(r"`make ([a-z-]+)`", README)) | set(re.findall(r"^make ([a-z-]+)", README, re.M))
-    mentioned |= set(re.findall(r"`([a-z-]+)`", README.split("`make help` lists every target", 1)[1].split(")", 1)[0]))
+    mentioned = set(re.findall(r"`make ([a-z-]+)`", README)) | set(
+        re.findall(r"^make ([a-z-]+)", README, re.M)
+    )
+    mentioned |= set(
+        re.findall(r"`([a-z-]+)`", README.split("`make help` lists every target", 1)[1].split(")", 1)[0])
+    )
     assert mentioned and mentioned <= targets, mentioned - targets
 
 
@@ -49,7 +53,9 @@ def test_every_spotify_etl_command_in_the_readme_exists():
 
 
 def test_every_query_is_listed():
-    listed = set(re.findall(r"^\| `([a-z_]+)` \|", README, re.M)) & {p.stem for p in (ROOT / "sql").glob("*.sql")}
+    listed = set(re.findall(r"^\| `([a-z_]+)` \|", README, re.M)) & {
+        p.stem for p in (ROOT / "sql").glob("*.sql")
+    }
     assert listed == {p.stem for p in (ROOT / "sql").glob("*.sql")}
 
 

@@ -34,8 +34,12 @@ def sample_lake(spark, tmp_path_factory):
 def test_transform_writes_every_table_for_every_sample_date(sample_lake):
     for snapshot_date, rows in EXPECTED.items():
         for table in TABLES:
-            assert list((sample_lake / "curated" / table / f"snapshot_date={snapshot_date}").glob("*.parquet"))
-        report = json.loads((sample_lake / f"reports/snapshot_date={snapshot_date}/build_tables.json").read_text())
+            assert list(
+                (sample_lake / "curated" / table / f"snapshot_date={snapshot_date}").glob("*.parquet")
+            )
+        report = json.loads(
+            (sample_lake / f"reports/snapshot_date={snapshot_date}/build_tables.json").read_text()
+        )
         assert report["rows"] == rows
         assert report["skipped"] == {"episode": 2, "local_file": 2, "null_item": 2}
         assert report["reconciliation"]["holds"] and report["reconciliation"]["quarantined_items"] == 0

@@ -9,14 +9,12 @@ the date is validated before it becomes a literal.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-
 import sqlglot
 from sqlglot import exp
 
+from ..lake_layout import is_snapshot_date
+
 AS_OF_CTE = "as_of"
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class AsOfError(ValueError):
@@ -25,14 +23,8 @@ class AsOfError(ValueError):
 
 def validate_snapshot_date(value: str) -> str:
     """Return ``value`` if it is a real ``YYYY-MM-DD`` date (the partition values' form)."""
-    try:
-        if not _DATE.match(value):
-            raise ValueError
-        dt.date.fromisoformat(value)
-    except ValueError:
-        raise AsOfError(
-            f"snapshot date {value!r} is not a date in YYYY-MM-DD form, e.g. 2026-11-20"
-        ) from None
+    if not is_snapshot_date(value):
+        raise AsOfError(f"snapshot date {value!r} is not a date in YYYY-MM-DD form, e.g. 2026-11-20")
     return value
 
 

@@ -11,20 +11,16 @@ partitions are for the catalog's other readers (Spark, Glue) and for tables with
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..lake_layout import table_partition_path
+from ..lake_layout import is_snapshot_date, table_partition_path
 from ..schemas import PARTITION_COLUMN, TABLES, catalog_columns
 
 PARQUET_INPUT_FORMAT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
 PARQUET_OUTPUT_FORMAT = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
 PARQUET_SERDE = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
 """The storage the Terraform catalog tables declare (terraform/catalog.tf); a partition matches its table."""
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class CatalogTableMissingError(RuntimeError):
@@ -100,12 +96,8 @@ def register_partitions(
 
 
 def _check_date(snapshot_date: str) -> None:
-    try:
-        if not _DATE.match(snapshot_date):
-            raise ValueError
-        dt.date.fromisoformat(snapshot_date)
-    except ValueError:
-        raise ValueError(f"snapshot_date {snapshot_date!r} is not a YYYY-MM-DD date") from None
+    if not is_snapshot_date(snapshot_date):
+        raise ValueError(f"snapshot_date {snapshot_date!r} is not a YYYY-MM-DD date")
 
 
 def _check_table(glue_client: Any, database: str, table: str) -> None:

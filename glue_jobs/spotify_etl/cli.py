@@ -11,6 +11,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from .spark_session import JavaNotFoundError
+
 DEFAULT_LAKE = "lake"
 
 
@@ -109,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (FileNotFoundError, ValueError) as error:  # bad input: one clear line, no traceback
+    except (FileNotFoundError, ValueError, JavaNotFoundError) as error:  # one clear line, no traceback
         print(f"spotify-etl {args.command}: {error}", file=sys.stderr)
         return 2
 

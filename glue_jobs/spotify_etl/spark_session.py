@@ -3,11 +3,42 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import subprocess
 import sys
 
 from pyspark.sql import SparkSession
 
 LOCAL_LOG4J = os.path.join(os.path.dirname(os.path.abspath(__file__)), "log4j2-local.properties")
+
+
+REQUIRED_JAVA = 17
+"""The Java of AWS Glue 5.1; Spark 3.5 runs on it locally too."""
+
+
+class JavaNotFoundError(RuntimeError):
+    """Local Spark needs Java 17 and it is missing or another version."""
+
+
+def require_java(required: int = REQUIRED_JAVA) -> None:
+    """Fail with one line saying what to install, instead of Spark's "Java gateway exited"."""
+    java_home = os.environ.get("JAVA_HOME")
+    java = os.path.join(java_home, "bin", "java") if java_home else shutil.which("java")
+    found = "no java on PATH" if not java else f"{java} did not run"
+    if java and os.path.exists(java):
+        result = subprocess.run([java, "-version"], capture_output=True, text=True, check=False)
+        match = re.search(r'version "(\d+)(?:\.(\d+))?', result.stderr)
+        major = int(match.group(1)) if match else None
+        if major == 1 and match and match.group(2):  # "1.8.0" is Java 8
+            major = int(match.group(2))
+        if major == required:
+            return
+        found = f"Java {major}" if major else found
+    raise JavaNotFoundError(
+        f"local Spark needs Java {required} (found: {found}); install OpenJDK {required} "
+        f"(e.g. apt-get install openjdk-{required}-jre-headless) and put it on PATH or set JAVA_HOME"
+    )
 
 
 def build_spark_session(
@@ -20,6 +51,7 @@ def build_spark_session(
     """
     builder = SparkSession.builder.appName(app_name)
     if master:
+        require_java()
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         builder = (
             builder.master(master)

@@ -92,6 +92,36 @@ def parse_envelopes(lines: DataFrame, snapshot_date: str) -> DataFrame:
     )
 
 
+def explode_envelopes(envelopes: DataFrame) -> DataFrame:
+    """One row per item of each valid envelope (``position`` 0-based, ``item_text`` its JSON), and
+    one row with a null position for an invalid envelope or one without items.
+
+    Everything downstream works on this item-grained frame, so no row holds a whole playlist:
+    a 10,000-item line is 10,000 small rows, which Spark can cache and spread. The line's text
+    and the playlist's JSON are kept only where the quarantine needs them (invalid lines).
+    """
+    valid = F.col("invalid_reason").isNull()
+    return envelopes.select(
+        "source_file",
+        "line_number",
+        "invalid_reason",
+        "run_id",
+        "extracted_at",
+        "playlist",
+        F.when(~valid, F.col("line")).alias("line"),
+        F.when(~valid, F.col("playlist_text")).alias("playlist_text"),
+        F.when(valid, F.size("items")).cast("int").alias("item_count"),
+        F.posexplode_outer(F.when(valid, F.col("items"))).alias("position", "item_text"),
+    ).withColumn("position", F.col("position").cast("int"))
+
+
+def one_row_per_line(exploded: DataFrame) -> DataFrame:
+    """Back from items to lines: the row of each line's first item (or its only row)."""
+    return exploded.filter(F.col("position").isNull() | (F.col("position") == 0)).drop(
+        "position", "item_text"
+    )
+
+
 def mark_latest_extraction(envelopes: DataFrame) -> DataFrame:
     """Add ``is_latest``: for each playlist, only its latest extraction of the day counts.
 
@@ -107,14 +137,14 @@ def mark_latest_extraction(envelopes: DataFrame) -> DataFrame:
     return envelopes.withColumn("is_latest", F.row_number().over(latest_first) == 1)
 
 
-def stage_playlists(envelopes: DataFrame, snapshot_date: str) -> DataFrame:
-    """One row per kept envelope: the playlist's metadata and how many items it holds."""
-    return envelopes.select(
+def stage_playlists(lines: DataFrame, snapshot_date: str) -> DataFrame:
+    """One row per kept line: the playlist's metadata and how many items it holds."""
+    return lines.select(
         F.col("playlist.id").alias("playlist_id"),
         F.col("playlist.name").alias("playlist_name"),
         F.col("playlist.owner_id").alias("owner_id"),
         F.col("playlist.snapshot_id").alias("snapshot_id"),
-        F.size("items").cast("int").alias("item_count"),
+        "item_count",
         "run_id",
         "extracted_at",
         "source_file",

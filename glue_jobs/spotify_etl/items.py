@@ -16,15 +16,21 @@ from .schemas import PLAYLIST_ITEM_JSON_SCHEMA, STAGED_ITEM_SCHEMA
 OPEN_SPOTIFY = "https://open.spotify.com"
 
 
-def explode_items(envelopes: DataFrame) -> DataFrame:
-    """One row per element of ``items``; ``position`` is its 0-based index, the playlist order."""
-    return envelopes.select(
-        F.col("playlist.id").alias("playlist_id"),
-        "run_id",
-        "source_file",
-        "line_number",
-        F.posexplode("items").alias("position", "item_text"),
-    ).withColumn("position", F.col("position").cast("int"))
+def items_of(exploded: DataFrame, lines: DataFrame) -> DataFrame:
+    """The item rows (from ``envelopes.explode_envelopes``) of the given lines only."""
+    keys = lines.select("source_file", "line_number")
+    return (
+        exploded.filter(F.col("position").isNotNull())
+        .join(keys, ["source_file", "line_number"], "left_semi")
+        .select(
+            F.col("playlist.id").alias("playlist_id"),
+            "run_id",
+            "source_file",
+            "line_number",
+            "position",
+            "item_text",
+        )
+    )
 
 
 def parse_items(items: DataFrame) -> DataFrame:

@@ -4,7 +4,13 @@ import json
 import pytest
 from chispa import assert_df_equality
 
-from spotify_etl.envelopes import mark_latest_extraction, parse_envelopes, stage_playlists
+from spotify_etl.envelopes import (
+    explode_envelopes,
+    mark_latest_extraction,
+    one_row_per_line,
+    parse_envelopes,
+    stage_playlists,
+)
 from spotify_etl.schemas import RAW_LINE_SCHEMA, STAGED_PLAYLIST_SCHEMA
 
 from .api_objects import envelope
@@ -85,8 +91,11 @@ def test_same_extraction_twice_keeps_exactly_one(spark):
 
 
 def test_stage_playlists(spark):
-    parsed = lines(spark, json.dumps(envelope("pl1", [{}, {}, {}], name="Morning"))).transform(
-        parse_envelopes, DATE
+    parsed = (
+        lines(spark, json.dumps(envelope("pl1", [{}, {}, {}], name="Morning")))
+        .transform(parse_envelopes, DATE)
+        .transform(explode_envelopes)
+        .transform(one_row_per_line)
     )
     expected = spark.createDataFrame(
         [
@@ -105,3 +114,25 @@ def test_stage_playlists(spark):
         STAGED_PLAYLIST_SCHEMA,
     )
     assert_df_equality(parsed.transform(stage_playlists, DATE), expected, ignore_nullable=True)
+
+
+def test_explode_envelopes_keeps_every_line_countable(spark):
+    valid = json.dumps(envelope("pl1", [{"a": 1}, {"b": 2}]))
+    empty = json.dumps(envelope("pl2", []))
+    exploded = (
+        lines(spark, valid, empty, "not json").transform(parse_envelopes, DATE).transform(explode_envelopes)
+    )
+    rows = sorted(
+        (r.line_number, r.position, r.item_text, r.item_count, r.line is None) for r in exploded.collect()
+    )
+    assert rows == [
+        (1, 0, '{"a":1}', 2, True),  # valid lines keep no copy of their text
+        (1, 1, '{"b":2}', 2, True),
+        (2, None, None, 0, True),  # a playlist without items is still one line
+        (3, None, None, None, False),  # an invalid line keeps its text for the quarantine
+    ]
+    assert [r.line_number for r in exploded.transform(one_row_per_line).orderBy("line_number").collect()] == [
+        1,
+        2,
+        3,
+    ]

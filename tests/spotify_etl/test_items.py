@@ -4,8 +4,8 @@ import json
 from chispa import assert_df_equality
 from pyspark.sql import functions as F
 
-from spotify_etl.envelopes import parse_envelopes
-from spotify_etl.items import explode_items, normalize_items, parse_items
+from spotify_etl.envelopes import explode_envelopes, one_row_per_line, parse_envelopes
+from spotify_etl.items import items_of, normalize_items, parse_items
 from spotify_etl.schemas import RAW_LINE_SCHEMA, STAGED_ITEM_SCHEMA
 
 from .api_objects import album, artist, envelope, episode, item, local_track, track
@@ -16,10 +16,11 @@ ANN, BOB = artist("art1", "Ann"), artist("art2", "Bob")
 ALBUM = album("alb1", "First", [BOB], "1987", "year", "compilation", 12)
 
 
-def items_of(spark, *playlist_items):
+def parsed_items_of(spark, *playlist_items):
     line = json.dumps(envelope("pl1", list(playlist_items)))
     raw = spark.createDataFrame([("f", 1, line, None)], RAW_LINE_SCHEMA)
-    return raw.transform(parse_envelopes, DATE).transform(explode_items).transform(parse_items)
+    exploded = raw.transform(parse_envelopes, DATE).transform(explode_envelopes)
+    return exploded.transform(items_of, exploded.transform(one_row_per_line)).transform(parse_items)
 
 
 def refs(*pairs):
@@ -30,7 +31,7 @@ def test_both_item_shapes_become_the_same_row(spark):
     song = track(
         "trk1", "One", [ANN, BOB], ALBUM, duration_ms=201000, explicit=True, popularity=None, isrc="ISRC1"
     )
-    parsed = items_of(spark, item(song, shape="item"), item(song, shape="track"))
+    parsed = parsed_items_of(spark, item(song, shape="item"), item(song, shape="track"))
     staged = parsed.transform(normalize_items, DATE)
     row = (
         "trk1",
@@ -63,7 +64,7 @@ def test_skip_reasons(spark):
     song = track("trk1", "One", [ANN], ALBUM)
     podcast = {**episode("ep1", "Talk"), "type": "episode"}
     audiobook = {**track("ch1", "Chapter", [ANN], ALBUM), "type": "chapter"}
-    parsed = items_of(
+    parsed = parsed_items_of(
         spark, item(song), item(None), item(podcast), item(local_track("Demo")), item(audiobook)
     )
     reasons = [r.skip_reason for r in parsed.transform(normalize_items, DATE).orderBy("position").collect()]
@@ -72,7 +73,7 @@ def test_skip_reasons(spark):
 
 def test_track_field_null_with_item_field_set_reads_item(spark):
     song = track("trk1", "One", [ANN], ALBUM)
-    parsed = items_of(spark, {"added_at": None, "item": song, "track": None})
+    parsed = parsed_items_of(spark, {"added_at": None, "item": song, "track": None})
     row = parsed.transform(normalize_items, DATE).first()
     assert (row.song_id, row.skip_reason, row.added_at) == ("trk1", None, None)
 
@@ -81,7 +82,7 @@ def test_missing_external_urls_are_built_from_ids(spark):
     song = track("trk1", "One", [ANN], ALBUM)
     song["external_urls"] = {}
     song["artists"] = [{"id": "art1", "name": "Ann"}]
-    row = items_of(spark, item(song)).transform(normalize_items, DATE).first()
+    row = parsed_items_of(spark, item(song)).transform(normalize_items, DATE).first()
     assert row.song_url == "https://open.spotify.com/track/trk1"
     assert row.artists[0].artist_url == "https://open.spotify.com/artist/art1"
 
@@ -89,7 +90,7 @@ def test_missing_external_urls_are_built_from_ids(spark):
 def test_wrongly_typed_items_are_marked_not_dropped(spark):
     song = track("trk1", "One", [ANN], ALBUM)
     bad = item({**song, "duration_ms": "201000"})
-    parsed = items_of(spark, item(song), bad, None, 5)
+    parsed = parsed_items_of(spark, item(song), bad, None, 5)
     reasons = parsed.orderBy("position").select("position", "invalid_reason").collect()
     assert [(r.position, r.invalid_reason) for r in reasons] == [
         (0, None),
@@ -98,3 +99,13 @@ def test_wrongly_typed_items_are_marked_not_dropped(spark):
         (3, "item has a field of the wrong type"),
     ]
     assert parsed.filter(F.col("invalid_reason").isNull()).count() == 1
+
+
+def test_items_of_keeps_only_the_given_lines_items(spark):
+    song = track("trk1", "One", [ANN], ALBUM)
+    texts = [json.dumps(envelope(pid, [item(song)] * n)) for pid, n in (("pl1", 2), ("pl2", 3))]
+    raw = spark.createDataFrame([("f", i, t, None) for i, t in enumerate(texts, 1)], RAW_LINE_SCHEMA)
+    exploded = raw.transform(parse_envelopes, DATE).transform(explode_envelopes)
+    second_line = exploded.transform(one_row_per_line).filter("line_number = 2")
+    rows = exploded.transform(items_of, second_line).collect()
+    assert sorted((r.playlist_id, r.position) for r in rows) == [("pl2", 0), ("pl2", 1), ("pl2", 2)]

@@ -16,8 +16,14 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from .. import lake_layout as layout
-from ..envelopes import mark_latest_extraction, parse_envelopes, stage_playlists
-from ..items import explode_items, normalize_items, parse_items
+from ..envelopes import (
+    explode_envelopes,
+    mark_latest_extraction,
+    one_row_per_line,
+    parse_envelopes,
+    stage_playlists,
+)
+from ..items import items_of, normalize_items, parse_items
 from ..lake_io import write_document, write_json_records, write_partition
 from ..quarantine import quarantine_items, quarantine_lines
 from ..raw_reader import read_raw_lines
@@ -40,22 +46,29 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
     lake_path = args["lake_path"]
     raw_date_path = layout.raw_date_path(args["raw_path"], snapshot_date)
 
-    envelopes = (
+    exploded = (
         read_raw_lines(spark, raw_date_path)
         .transform(parse_envelopes, snapshot_date)
+        .transform(explode_envelopes)
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
-    valid = envelopes.filter(F.col("invalid_reason").isNull()).transform(mark_latest_extraction)
-    kept = valid.filter("is_latest").drop("is_latest").persist(StorageLevel.MEMORY_AND_DISK)
+    lines = exploded.transform(one_row_per_line)
+    kept = (
+        lines.filter(F.col("invalid_reason").isNull())
+        .transform(mark_latest_extraction)
+        .filter("is_latest")
+        .drop("is_latest")
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
 
-    line_counts = envelopes.select(
+    line_counts = lines.select(
         F.count(F.lit(1)).alias("lines"),
         F.sum(F.col("invalid_reason").isNull().cast("int")).alias("valid"),
         F.countDistinct("source_file").alias("files"),
     ).first()
     kept_lines = kept.count()
     if kept_lines == 0:
-        sample = envelopes.select("source_file", "line_number", "invalid_reason").limit(10).collect()
+        sample = lines.select("source_file", "line_number", "invalid_reason").limit(10).collect()
         files = sorted({row.source_file for row in sample})
         raise NoValidInputError(
             f"snapshot_date={snapshot_date}: none of the {line_counts['lines']} line(s) in {raw_date_path} "
@@ -64,12 +77,14 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
             + ". Fix or re-extract the raw data (docs/raw_contract.md), then rerun this date."
         )
 
-    parsed_items = kept.transform(explode_items).transform(parse_items).persist(StorageLevel.MEMORY_AND_DISK)
+    parsed_items = (
+        exploded.transform(items_of, kept).transform(parse_items).persist(StorageLevel.MEMORY_AND_DISK)
+    )
     staged_items = parsed_items.filter(F.col("invalid_reason").isNull()).transform(
         normalize_items, snapshot_date
     )
     quarantine = (
-        envelopes.filter(F.col("invalid_reason").isNotNull())
+        lines.filter(F.col("invalid_reason").isNotNull())
         .transform(quarantine_lines, snapshot_date)
         .unionByName(
             parsed_items.filter(F.col("invalid_reason").isNotNull()).transform(
@@ -79,7 +94,7 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
     )
     playlists = kept.transform(stage_playlists, snapshot_date)
 
-    items_read = kept.select(F.coalesce(F.sum(F.size("items")), F.lit(0))).first()[0]
+    items_read = kept.select(F.coalesce(F.sum("item_count"), F.lit(0))).first()[0]
     staged_by_reason = _counts_by(staged_items, "skip_reason")
     quarantine_by_level = _counts_by(quarantine, "level")
     staged_count = sum(staged_by_reason.values())
@@ -120,7 +135,7 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
     }
     report["items_reconciled"] = items_read == staged_count + report["items_quarantined"]
     write_document(layout.report_path(lake_path, snapshot_date, NORMALIZE_ITEMS.name), report)
-    for frame in (parsed_items, kept, envelopes):
+    for frame in (parsed_items, kept, exploded):
         frame.unpersist()
     log.info("normalize_items report: %s", report)
     return report

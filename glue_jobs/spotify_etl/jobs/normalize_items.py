@@ -66,7 +66,10 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
         F.sum(F.col("invalid_reason").isNull().cast("int")).alias("valid"),
         F.countDistinct("source_file").alias("files"),
     ).first()
-    kept_lines = kept.count()
+    kept_totals = kept.select(
+        F.count(F.lit(1)).alias("lines"), F.coalesce(F.sum("item_count"), F.lit(0)).alias("items")
+    ).first()
+    kept_lines, items_read = kept_totals["lines"], kept_totals["items"]
     if kept_lines == 0:
         sample = lines.select("source_file", "line_number", "invalid_reason").limit(10).collect()
         files = sorted({row.source_file for row in sample})
@@ -94,7 +97,6 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
     )
     playlists = kept.transform(stage_playlists, snapshot_date)
 
-    items_read = kept.select(F.coalesce(F.sum("item_count"), F.lit(0))).first()[0]
     staged_by_reason = _counts_by(staged_items, "skip_reason")
     quarantine_by_level = _counts_by(quarantine, "level")
     staged_count = sum(staged_by_reason.values())

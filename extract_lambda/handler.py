@@ -112,6 +112,7 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
         landing=S3Landing(s3, config.raw_bucket, config.raw_prefix),
         budget=budget,
         part_max_bytes=config.part_max_bytes,
+        concurrency=config.concurrency,
         workflow=workflow,
     )
     if summary["status"] == "failed":

@@ -3,7 +3,8 @@
 With spotipy's variables (``SPOTIPY_CLIENT_ID``, ``SPOTIPY_CLIENT_SECRET``, optional
 ``SPOTIPY_REFRESH_TOKEN``) it reads the real Web API. Without them it replays the bundled
 sample through the very same spotipy client, retries, pagination and landing code: only the
-``requests`` transport is swapped for one that answers from the recordings.
+``requests`` transport is swapped for one that answers from the recordings. Like the Lambda it
+reads ``EXTRACT_CONCURRENCY`` playlists at once (default 8) and ``RAW_PART_MAX_BYTES``.
 """
 
 from __future__ import annotations
@@ -11,18 +12,23 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
+
+import requests
 
 from .budget import TimeBudget
 from .config import (
     DEFAULT_ACCOUNTS_BASE_URL,
     DEFAULT_API_BASE_URL,
+    EXTRACT_CONCURRENCY,
     PLAYLIST_IDS,
     SPOTIFY_ACCOUNTS_BASE_URL,
     SPOTIFY_API_BASE_URL,
     ConfigError,
+    parse_concurrency,
     parse_part_max_bytes,
     with_trailing_slash,
 )
@@ -32,13 +38,18 @@ from .handler import parse_snapshot_date
 from .landing import LocalLanding
 from .log import install_log_redaction, logger
 from .playlist_ids import parse_playlist_ids
-from .replay import load_recording, replay_session, sample_dates
+from .replay import Recording, load_recording, replay_session, sample_dates
 from .run_id import utc_now
 from .runner import run_extract
 from .spotify_client import SpotifyApi, build_spotify_api
 
 REPLAY_CREDENTIALS = ("replay-client-id", "replay-client-secret")
 """Throwaway credentials for the replay: they only ever reach the replay adapter."""
+
+
+def replay_transport(recording: Recording) -> requests.Session:
+    """A session answered by the recording: one per worker thread, like the real transport."""
+    return replay_session(recording)[0]
 
 
 def sample_snapshot_dates() -> list[str]:
@@ -55,13 +66,14 @@ def run_local_extract(
     """Extract into ``lake_dir/raw/snapshot_date=D/<run_id>.jsonl.gz`` (+ manifest); the handler's summary."""
     install_log_redaction()
     credentials = SpotifyCredentials.from_local_env(environ)
-    session = None
+    concurrency = parse_concurrency(environ.get(EXTRACT_CONCURRENCY))
+    session_factory: Callable[[], requests.Session] | None = None
     if credentials is None:
         dates = sample_snapshot_dates()
         snapshot_date = parse_snapshot_date(snapshot_date) if snapshot_date else dates[-1]
         recording = load_recording(snapshot_date)  # a clear error when the date is not in the sample
         ids = parse_playlist_ids(playlist_ids) if playlist_ids else recording.playlist_ids
-        session, _ = replay_session(recording)
+        session_factory = partial(replay_transport, recording)
         credentials = SpotifyCredentials(*REPLAY_CREDENTIALS)
         api_base, accounts_base = DEFAULT_API_BASE_URL, DEFAULT_ACCOUNTS_BASE_URL
         logger.info("replaying the bundled sample", extra={"snapshot_date": snapshot_date})
@@ -80,7 +92,9 @@ def run_local_extract(
     budget = TimeBudget(None)
 
     def api_factory() -> SpotifyApi:
-        return build_spotify_api(credentials, budget, api_base, accounts_base, session=session)
+        return build_spotify_api(
+            credentials, budget, api_base, accounts_base, session_factory=session_factory
+        )
 
     return run_extract(
         api_factory=api_factory,
@@ -89,6 +103,7 @@ def run_local_extract(
         landing=LocalLanding(Path(lake_dir) / "raw"),
         budget=budget,
         part_max_bytes=parse_part_max_bytes(environ.get(PART_MAX_BYTES_VAR)),
+        concurrency=concurrency,
     )
 
 

@@ -1,25 +1,29 @@
 """One extraction run, the same for the Lambda and for ``spotify-etl extract``.
 
-Reads each playlist, lands the raw lines, starts the Glue workflow and writes the manifest. A
-playlist that fails is reported with its reason while the others land; whether the run as a
-whole is an error is for the caller (the Lambda raises only when nothing landed).
+Reads the playlists, ``concurrency`` at a time (``ordered_pool``), lands the raw lines in the
+configured playlist order, starts the Glue workflow and writes the manifest. A playlist that
+fails is reported with its reason while the others land; whether the run as a whole is an error
+is for the caller (the Lambda raises only when nothing landed).
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from .budget import BudgetExhausted, TimeBudget
-from .config import DEFAULT_PART_MAX_BYTES
+from .config import DEFAULT_CONCURRENCY, DEFAULT_PART_MAX_BYTES
 from .envelope import SCHEMA_VERSION, build_envelope, encode_line
 from .extractor import extract_playlist
 from .landing import Landing
 from .log import logger, redactor
 from .manifest import CONTENT_TYPE as MANIFEST_CONTENT_TYPE
 from .manifest import build_manifest, encode_manifest, manifest_key
+from .ordered_pool import Unfinished, map_in_order
 from .raw_files import RawRunWriter
 from .run_id import iso_utc, new_run_id, utc_now
 from .spotify_client import SpotifyApi, SpotifyAuthError, SpotifyRequestError
@@ -28,6 +32,8 @@ from .version import versions
 LANDED = "ok"
 """A playlist whose raw line is in a written file (the summary's per-playlist status)."""
 FAILED = "failed"
+NOT_STARTED = "not started: time budget exhausted (the Lambda would time out)"
+STILL_READING = "abandoned: still reading when the time budget ran out (the Lambda would time out)"
 
 
 class WorkflowStarter(Protocol):
@@ -49,6 +55,70 @@ def _playlist_result(playlist_id: str) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class _Read:
+    """What a worker hands back for one playlist: its summary fields, and its raw line if read."""
+
+    fields: dict[str, Any]
+    line: bytes | None = None
+
+
+class _PlaylistReader:
+    """The task a worker runs for each playlist. Failures are returned, never raised, so one
+    playlist's failure stays its own; an auth failure stops every playlist not yet started."""
+
+    def __init__(
+        self,
+        api: SpotifyApi,
+        run_id: str,
+        snapshot_date: str,
+        budget: TimeBudget,
+        now: Callable[[], datetime],
+        monotonic: Callable[[], float],
+    ) -> None:
+        self._api = api
+        self._run_id = run_id
+        self._snapshot_date = snapshot_date
+        self._budget = budget
+        self._now = now
+        self._monotonic = monotonic
+        self._lock = threading.Lock()
+        self._fatal: str | None = None
+
+    def __call__(self, playlist_id: str) -> _Read:
+        with self._lock:
+            fatal = self._fatal
+        if fatal is not None:
+            return _Read({"error": fatal})
+        if self._budget.expired():
+            return _Read({"error": NOT_STARTED})
+        begun = self._monotonic()
+        line = None
+        try:
+            snapshot = extract_playlist(self._api, playlist_id, self._now)
+            line = encode_line(build_envelope(self._run_id, self._snapshot_date, snapshot))
+        except SpotifyAuthError as error:
+            with self._lock:
+                self._fatal = self._fatal or str(error)
+            fields: dict[str, Any] = {"error": str(error)}
+        except (SpotifyRequestError, BudgetExhausted) as error:
+            fields = {"error": redactor.redact(str(error))}
+        except Exception as error:
+            logger.exception("unexpected error reading a playlist", extra={"playlist_id": playlist_id})
+            fields = {"error": redactor.redact(f"unexpected error: {type(error).__name__}: {error}")}
+        else:
+            fields = {
+                "name": snapshot.playlist["name"],
+                "snapshot_id": snapshot.playlist["snapshot_id"],
+                "item_count": len(snapshot.items),
+                "total_items": snapshot.playlist["total_items"],
+                "warning": snapshot.warning,
+                "status": "extracted",
+            }
+        fields["duration_seconds"] = round(self._monotonic() - begun, 3)
+        return _Read(fields, line)
+
+
 def _run_status(results: list[dict[str, Any]]) -> str:
     landed = sum(result["status"] == LANDED for result in results)
     if landed == len(results):
@@ -64,11 +134,16 @@ def run_extract(
     landing: Landing,
     budget: TimeBudget,
     part_max_bytes: int = DEFAULT_PART_MAX_BYTES,
+    concurrency: int = DEFAULT_CONCURRENCY,
     workflow: WorkflowStarter | None = None,
     now: Callable[[], datetime] = utc_now,
     monotonic: Callable[[], float] = time.monotonic,
 ) -> dict[str, Any]:
-    """Extract ``playlist_ids`` for ``snapshot_date`` into ``landing``; returns the run summary."""
+    """Extract ``playlist_ids`` for ``snapshot_date`` into ``landing``; returns the run summary.
+
+    At most ``concurrency`` playlists are read at once (each one's pages in order); the api must
+    be safe to share between threads (``SpotifyApi`` is).
+    """
     started = now()
     run_id = new_run_id(started)
     logger.append_keys(run_id=run_id, snapshot_date=snapshot_date)
@@ -82,6 +157,7 @@ def run_extract(
             landing=landing,
             budget=budget,
             part_max_bytes=part_max_bytes,
+            concurrency=concurrency,
             workflow=workflow,
             now=now,
             monotonic=monotonic,
@@ -100,49 +176,34 @@ def _run(
     landing: Landing,
     budget: TimeBudget,
     part_max_bytes: int,
+    concurrency: int,
     workflow: WorkflowStarter | None,
     now: Callable[[], datetime],
     monotonic: Callable[[], float],
 ) -> dict[str, Any]:
-    logger.info("extraction started", extra={"playlist_ids": list(playlist_ids)})
+    logger.info("extraction started", extra={"playlist_ids": list(playlist_ids), "concurrency": concurrency})
     writer = RawRunWriter(landing, snapshot_date, run_id, part_max_bytes)
     results = [_playlist_result(playlist_id) for playlist_id in playlist_ids]
-    fatal: str | None = None
     api: SpotifyApi | None = None
     try:
         api = api_factory()
     except Exception as error:
-        fatal = redactor.redact(f"could not set up the Spotify client: {error}")
-        logger.error("Spotify client not set up", extra={"reason": fatal})
+        reason = redactor.redact(f"could not set up the Spotify client: {error}")
+        logger.error("Spotify client not set up", extra={"reason": reason})
+        for result in results:
+            result["error"] = reason
 
-    for result in results:
-        playlist_id = result["playlist_id"]
-        begun = monotonic()
-        if fatal is not None or api is None:
-            result["error"] = fatal
-        elif budget.expired():
-            result["error"] = "not started: time budget exhausted (the Lambda would time out)"
-        else:
-            try:
-                snapshot = extract_playlist(api, playlist_id, now)
-            except SpotifyAuthError as error:
-                fatal = result["error"] = str(error)
-            except (SpotifyRequestError, BudgetExhausted) as error:
-                result["error"] = redactor.redact(str(error))
-            except Exception as error:
-                logger.exception("unexpected error reading a playlist", extra={"playlist_id": playlist_id})
-                result["error"] = redactor.redact(f"unexpected error: {type(error).__name__}: {error}")
-            else:
-                writer.add(playlist_id, encode_line(build_envelope(run_id, snapshot_date, snapshot)))
-                result.update(
-                    name=snapshot.playlist["name"],
-                    snapshot_id=snapshot.playlist["snapshot_id"],
-                    item_count=len(snapshot.items),
-                    total_items=snapshot.playlist["total_items"],
-                    warning=snapshot.warning,
-                    status="extracted",
-                )
-        result["duration_seconds"] = round(monotonic() - begun, 3)
+    if api is not None:
+        reader = _PlaylistReader(api, run_id, snapshot_date, budget, now, monotonic)
+        outcomes = map_in_order(reader, playlist_ids, concurrency, budget, clock=monotonic)
+        for result, outcome in zip(results, outcomes, strict=True):  # in the configured order
+            if isinstance(outcome, Unfinished):
+                result["error"] = STILL_READING if outcome.started else NOT_STARTED
+                result["duration_seconds"] = round(outcome.running_seconds, 3)
+                continue
+            result.update(outcome.fields)
+            if outcome.line is not None:
+                writer.add(result["playlist_id"], outcome.line)
     writer.close()
 
     landed_in = {playlist_id: obj.uri for obj in writer.objects for playlist_id in obj.playlist_ids}

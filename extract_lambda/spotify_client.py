@@ -14,11 +14,23 @@ So spotipy gets a plain ``requests.Session`` (no retries) and every call goes th
 exponentially (capped, jittered); 401 expires the cached token once and repeats; 403/404 and
 other 4xx fail the playlist at once with an explanation. Every wait and every request timeout
 is capped by the run's time budget.
+
+Shared by the run's worker threads (one ``SpotifyApi`` per run):
+
+- each thread gets its own ``spotipy.Spotify`` and ``requests.Session`` (``threading.local``):
+  spotipy keeps per-call state on the client (``requests_timeout``, the token), ``requests``
+  does not promise that a ``Session`` is thread-safe (psf/requests#2766), and one shared
+  session's connection pool (10) would drop connections beyond 10 workers;
+- the access token is shared (``access_token.SharedAccessToken``, one fetch at a time) and handed
+  to each thread's client per request, so the clients never call the auth manager themselves;
+- a 429 closes a shared ``rate_gate.RateGate``: no thread sends a request until Retry-After has
+  passed. 5xx backoff stays per request: a server error says nothing about the other requests.
 """
 
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,13 +38,14 @@ from typing import Any, TypeVar
 
 import requests
 import spotipy
-from spotipy.cache_handler import MemoryCacheHandler
 from spotipy.oauth2 import SpotifyClientCredentials, SpotifyOAuth, SpotifyOauthError
 
+from .access_token import RedactingMemoryCacheHandler, SharedAccessToken
 from .budget import BudgetExhausted, TimeBudget
 from .config import DEFAULT_ACCOUNTS_BASE_URL, DEFAULT_API_BASE_URL
 from .credentials import SpotifyCredentials
 from .log import logger, redactor
+from .rate_gate import RateGate
 
 T = TypeVar("T")
 
@@ -115,19 +128,6 @@ class SpotifyAuthError(SpotifyRequestError):
     """No access token: every remaining playlist would fail the same way."""
 
 
-class RedactingMemoryCacheHandler(MemoryCacheHandler):
-    """spotipy's in-memory token cache (never a ``.cache`` file) that tells the log redactor
-    about every access token it stores, and can expire the token when Spotify answers 401."""
-
-    def save_token_to_cache(self, token_info: dict[str, Any]) -> None:
-        redactor.register(token_info.get("access_token"), token_info.get("refresh_token"))
-        super().save_token_to_cache(token_info)
-
-    def expire(self) -> None:
-        if self.token_info:
-            self.token_info = {**self.token_info, "expires_at": 0}
-
-
 def _spotify_message(error: spotipy.SpotifyException) -> str:
     """Spotify's own error message (spotipy prefixes it with the request URL)."""
     return str(error.msg).rsplit(":\n", 1)[-1].strip()
@@ -142,32 +142,36 @@ def _retry_after_seconds(headers: Any) -> float | None:
 
 
 class SpotifyApi:
-    """The two reads the extractor needs, with retries, token refresh and the time budget."""
+    """The two reads the extractor needs, with retries, token refresh and the time budget.
+
+    Safe to share between threads: see the module's docstring.
+    """
 
     def __init__(
         self,
-        client: spotipy.Spotify,
-        auth_manager: SpotifyClientCredentials | SpotifyOAuth,
-        cache: RedactingMemoryCacheHandler,
+        new_client: Callable[[], spotipy.Spotify],
+        token: SharedAccessToken,
         budget: TimeBudget,
         policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] | None = None,
         rng: random.Random | None = None,
+        gate: RateGate | None = None,
     ) -> None:
-        self._client = client
-        self._auth = auth_manager
-        self._cache = cache
+        self._new_client = new_client
+        self._token = token
         self.budget = budget
         self._policy = policy or DEFAULT_RETRY_POLICY
         self._sleep = sleep or _sleep
-        self._rng = rng or random.Random()
+        self._rng = rng or random.Random()  # random() is one C call: safe to share between threads
+        self.gate = gate or RateGate()
+        self._local = threading.local()
 
     def playlist(self, playlist_id: str) -> dict[str, Any]:
         """``GET /playlists/{id}`` with only the metadata fields."""
         return self._call(
             f"reading playlist {playlist_id}",
             playlist_id,
-            lambda: self._client.playlist(
+            lambda client: client.playlist(
                 playlist_id, fields=PLAYLIST_FIELDS, additional_types=ADDITIONAL_TYPES
             ),
         )
@@ -177,7 +181,7 @@ class SpotifyApi:
         return self._call(
             f"reading items {offset}-{offset + PAGE_LIMIT - 1} of playlist {playlist_id}",
             playlist_id,
-            lambda: self._client.playlist_items(
+            lambda client: client.playlist_items(
                 playlist_id,
                 fields=ITEMS_FIELDS,
                 limit=PAGE_LIMIT,
@@ -186,31 +190,42 @@ class SpotifyApi:
             ),
         )
 
-    def _set_timeout(self) -> None:
-        timeout = self.budget.cap(self._policy.request_timeout_seconds)
-        self._client.requests_timeout = timeout
-        self._auth.requests_timeout = timeout
+    def _client(self) -> spotipy.Spotify:
+        """This thread's own client (and session); made on the thread's first request."""
+        client: spotipy.Spotify | None = getattr(self._local, "client", None)
+        if client is None:
+            client = self._local.client = self._new_client()
+        return client
 
-    def _call(self, what: str, playlist_id: str, request: Callable[[], T]) -> T:
+    def _call(self, what: str, playlist_id: str, request: Callable[[spotipy.Spotify], T]) -> T:
+        client = self._client()
         attempt = 0
         refreshed = False
         while True:
+            self.gate.wait(self.budget, what, self._sleep)
             self.budget.check(what)
-            self._set_timeout()
+            timeout = self.budget.cap(self._policy.request_timeout_seconds)
+            client.requests_timeout = timeout
             attempt += 1
+            token: str | None = None
+            rate_limited = False
             try:
-                result = request()
+                token = self._token.get(timeout)
+                client.set_auth(token)
+                result = request(client)
             except spotipy.SpotifyException as error:
                 status = error.http_status
                 if status == 401 and not refreshed:
                     refreshed = True
                     attempt -= 1  # a refresh is not a failed attempt
                     logger.info("access token rejected (401); refreshing it", extra={"what": what})
-                    self._cache.expire()
+                    self._token.reject(token)
                     continue
                 if status == 429:
-                    delay = _retry_after_seconds(error.headers)
-                    delay = self._policy.backoff(attempt, self._rng) if delay is None else delay
+                    retry_after = _retry_after_seconds(error.headers)
+                    delay = self._policy.backoff(attempt, self._rng) if retry_after is None else retry_after
+                    self.gate.hold(delay)  # at once: the other workers stop before their next request
+                    rate_limited = True
                     last = f"HTTP 429 rate limited (Retry-After {delay:g} s)"
                 elif status >= 500:
                     delay = self._policy.backoff(attempt, self._rng)
@@ -242,7 +257,8 @@ class SpotifyApi:
                 "retrying Spotify request",
                 extra={"what": what, "attempt": attempt, "error": last, "wait_seconds": round(delay, 3)},
             )
-            self._sleep(delay)
+            if not rate_limited:  # a 429's wait is the gate's, at the top of the loop
+                self._sleep(delay)
 
     @staticmethod
     def _client_error(playlist_id: str, status: int, message: str) -> SpotifyRequestError:
@@ -262,16 +278,17 @@ def build_spotify_api(
     budget: TimeBudget,
     api_base_url: str = DEFAULT_API_BASE_URL,
     accounts_base_url: str = DEFAULT_ACCOUNTS_BASE_URL,
-    session: requests.Session | None = None,
+    session_factory: Callable[[], requests.Session] | None = None,
     policy: RetryPolicy | None = None,
     sleep: Callable[[float], None] | None = None,
 ) -> SpotifyApi:
     """A spotipy client for the credentials' flow, pointed at the given base URLs.
 
-    ``session`` is the transport: a plain one in AWS, one with the replay adapter mounted for
-    the bundled sample. spotipy gets it as is, so its own urllib3 retries stay off.
+    ``session_factory`` makes the transport, one session for the token endpoint and one per
+    worker thread: plain sessions in AWS, sessions with the replay adapter mounted for the
+    bundled sample. spotipy gets them as they are, so its own urllib3 retries stay off.
     """
-    session = session or requests.Session()
+    new_session = session_factory or requests.Session
     token_url = accounts_base_url.rstrip("/") + "/" + TOKEN_PATH
     if credentials.refresh_token:
         cache = RedactingMemoryCacheHandler(
@@ -288,7 +305,7 @@ def build_spotify_api(
             client_secret=credentials.client_secret,
             redirect_uri=_UNUSED_REDIRECT_URI,
             scope=OAUTH_SCOPE,
-            requests_session=session,
+            requests_session=new_session(),
             open_browser=False,
             cache_handler=cache,
         )
@@ -297,10 +314,16 @@ def build_spotify_api(
         auth_manager = SpotifyClientCredentials(
             client_id=credentials.client_id,
             client_secret=credentials.client_secret,
-            requests_session=session,
+            requests_session=new_session(),
             cache_handler=cache,
         )
     auth_manager.OAUTH_TOKEN_URL = token_url  # instance attribute: spotipy reads self.OAUTH_TOKEN_URL
-    client = spotipy.Spotify(auth_manager=auth_manager, requests_session=session)
-    client.prefix = api_base_url if api_base_url.endswith("/") else api_base_url + "/"
-    return SpotifyApi(client, auth_manager, cache, budget, policy=policy, sleep=sleep)
+    prefix = api_base_url if api_base_url.endswith("/") else api_base_url + "/"
+
+    def new_client() -> spotipy.Spotify:
+        """No auth manager: ``SpotifyApi`` sets the shared token on it before every request."""
+        client = spotipy.Spotify(requests_session=new_session())
+        client.prefix = prefix
+        return client
+
+    return SpotifyApi(new_client, SharedAccessToken(auth_manager, cache), budget, policy=policy, sleep=sleep)

@@ -48,6 +48,7 @@ resource "aws_lambda_function" "extract" {
       GLUE_WORKFLOW_NAME        = aws_glue_workflow.daily.name
       SPOTIFY_API_BASE_URL      = var.spotify_api_base_url
       SPOTIFY_ACCOUNTS_BASE_URL = var.spotify_accounts_base_url
+      EXTRACT_CONCURRENCY       = tostring(var.extract_concurrency)
       POWERTOOLS_SERVICE_NAME   = "spotify-extract"
       POWERTOOLS_LOG_LEVEL      = var.log_level
     }

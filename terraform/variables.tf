@@ -101,6 +101,17 @@ variable "lambda_timeout_seconds" {
   }
 }
 
+variable "extract_concurrency" {
+  description = "How many playlists the extract Lambda reads at once (EXTRACT_CONCURRENCY). Each playlist's pages are read in order; a 429 from Spotify holds every reader until Retry-After has passed. 1 reads one request at a time."
+  type        = number
+  default     = 8
+
+  validation {
+    condition     = var.extract_concurrency >= 1 && var.extract_concurrency <= 32 && floor(var.extract_concurrency) == var.extract_concurrency
+    error_message = "extract_concurrency must be a whole number from 1 to 32 (more only reaches Spotify's rate limit sooner)."
+  }
+}
+
 variable "lambda_memory_mb" {
   description = "Extract Lambda memory in MB (CPU scales with it); 512 MB holds a few large playlists in memory while gzipping."
   type        = number

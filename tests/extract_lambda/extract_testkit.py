@@ -2,9 +2,12 @@
 
 The fake Spotify is a ``ThreadingHTTPServer`` on 127.0.0.1 (port 0) serving the accounts
 token endpoint and the Web API from the bundled recordings, which it reads itself (not through
-the code under test), with faults injected per request: so spotipy's own HTTP stack, our
-retries and the token refresh all run for real. Expected values are read from the recordings
-directly, never through the extractor. The fixtures are registered by conftest.py.
+the code under test), or from a made-up document of many playlists (``synthetic_document``),
+with faults injected per request: so spotipy's own HTTP stack, our retries and the token
+refresh all run for real. For the concurrency tests it can add latency to every request and
+records, on the server side, when each request arrived, when each 429 was sent and how many
+requests were in flight at most. Expected values are read from the documents directly, never
+through the extractor. The fixtures are registered by conftest.py.
 """
 
 from __future__ import annotations
@@ -94,6 +97,64 @@ def expected_playlist_object(document: dict[str, Any], playlist_id: str) -> dict
     }
 
 
+def synthetic_document(playlists: int, pages: int, page_size: int = 50) -> dict[str, Any]:
+    """A recording-shaped document of made-up playlists, each ``pages`` full pages of tracks in
+    the 2026 ``item`` shape; the IDs are deliberately not in sorted order."""
+    ids = [f"Synth{(n * 7919) % 997:03d}{n:014d}" for n in range(playlists)]
+    responses: dict[str, Any] = {}
+    for number, playlist_id in enumerate(ids):
+        total = pages * page_size
+        responses[f"GET /v1/playlists/{playlist_id}"] = {
+            "status": 200,
+            "body": {
+                "id": playlist_id,
+                "name": f"Synthetic {number}",
+                "owner": {"id": "owner-1", "display_name": "Owner"},
+                "snapshot_id": f"snap-{number}",
+                "description": "",
+                "public": True,
+                "collaborative": False,
+                "external_urls": {"spotify": f"https://open.spotify.com/playlist/{playlist_id}"},
+                "items": {"total": total},
+            },
+        }
+        for page in range(pages):
+            offset = page * page_size
+            items = [
+                {
+                    "added_at": "2026-11-01T00:00:00Z",
+                    "added_by": {"id": "owner-1"},
+                    "is_local": False,
+                    "item": {
+                        "id": f"t{number:05d}{position:05d}",
+                        "name": f"Song {position} of playlist {number}",
+                        "type": "track",
+                        "uri": f"spotify:track:t{number:05d}{position:05d}",
+                        "duration_ms": 180_000 + position,
+                        "artists": [{"id": f"a{position % 7}", "name": f"Artist {position % 7}"}],
+                    },
+                }
+                for position in range(offset, offset + page_size)
+            ]
+            last = page == pages - 1
+            next_url = (
+                None
+                if last
+                else f"https://api.spotify.com/v1/playlists/{playlist_id}/items?offset={offset + page_size}"
+            )
+            responses[f"GET /v1/playlists/{playlist_id}/items?offset={offset}"] = {
+                "status": 200,
+                "body": {
+                    "items": items,
+                    "next": next_url,
+                    "total": total,
+                    "offset": offset,
+                    "limit": page_size,
+                },
+            }
+    return {"snapshot_date": "2026-11-20", "playlist_ids": ids, "responses": responses}
+
+
 def read_jsonl_gz(data: bytes) -> list[dict[str, Any]]:
     text = gzip.decompress(data).decode("utf-8")
     assert text.endswith("\n")
@@ -131,8 +192,16 @@ EXPIRE = Fault("expire")
 class FakeSpotify:
     """Spotify's accounts service and Web API on 127.0.0.1, from one date's recordings."""
 
-    def __init__(self, document: dict[str, Any]) -> None:
+    def __init__(self, document: dict[str, Any], latency_seconds: float = 0.0) -> None:
         self.document = document
+        self.latency_seconds = latency_seconds
+        """Slept by every request before it is answered (it counts as in flight meanwhile)."""
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.arrivals: list[tuple[float, str]] = []
+        """(time.monotonic() on arrival, "METHOD path"), for every request."""
+        self.rate_limited_at: list[float] = []
+        """time.monotonic() just before each 429 was sent."""
         self.lock = threading.Lock()
         self.valid_tokens: set[str] = set()
         self.issued_tokens: list[str] = []
@@ -146,8 +215,29 @@ class FakeSpotify:
             def log_message(self, *args: Any) -> None:
                 pass
 
+            def _arrive(self, method: str) -> None:
+                with fake.lock:
+                    fake.in_flight += 1
+                    fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
+                    fake.arrivals.append((time.monotonic(), f"{method} {urlsplit(self.path).path}"))
+                self._counted = True
+                if fake.latency_seconds:
+                    time.sleep(fake.latency_seconds)
+
+            def _depart(self) -> None:
+                """Before the answer is written: the client cannot have sent its next request yet,
+                so the count never includes one worker twice."""
+                if getattr(self, "_counted", False):
+                    self._counted = False
+                    with fake.lock:
+                        fake.in_flight -= 1
+
             def _send(self, code: int, body: Any, headers: dict[str, str] | None = None) -> None:
                 data = json.dumps(body).encode()
+                self._depart()
+                if code == 429:
+                    with fake.lock:
+                        fake.rate_limited_at.append(time.monotonic())
                 try:
                     self.send_response(code)
                     self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -181,6 +271,20 @@ class FakeSpotify:
                 return True
 
             def do_POST(self) -> None:
+                self._arrive("POST")
+                try:
+                    self._post()
+                finally:
+                    self._depart()
+
+            def do_GET(self) -> None:
+                self._arrive("GET")
+                try:
+                    self._get()
+                finally:
+                    self._depart()
+
+            def _post(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 form = {k: v[-1] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
                 path = urlsplit(self.path).path
@@ -214,7 +318,7 @@ class FakeSpotify:
                     fake.issued_tokens.append(token)
                 self._send(200, {"access_token": token, **body})
 
-            def do_GET(self) -> None:
+            def _get(self) -> None:
                 parts = urlsplit(self.path)
                 query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
                 is_items = parts.path.endswith("/items")
@@ -244,6 +348,7 @@ class FakeSpotify:
 
         class Server(ThreadingHTTPServer):
             daemon_threads = True
+            request_queue_size = 128  # socketserver's 5 would drop SYNs of workers connecting at once
 
             def handle_error(self, request: Any, client_address: Any) -> None:
                 pass  # a client that timed out is part of the test, not an error
@@ -284,11 +389,16 @@ class FakeSpotify:
 
 
 @pytest.fixture
-def make_fake_spotify() -> Iterator[Callable[[str], FakeSpotify]]:
+def make_fake_spotify() -> Iterator[Callable[..., FakeSpotify]]:
     servers: list[FakeSpotify] = []
 
-    def start(snapshot_date: str = "2026-11-20") -> FakeSpotify:
-        fake = FakeSpotify(read_sample(snapshot_date))
+    def start(
+        snapshot_date: str = "2026-11-20",
+        *,
+        document: dict[str, Any] | None = None,
+        latency_seconds: float = 0.0,
+    ) -> FakeSpotify:
+        fake = FakeSpotify(document or read_sample(snapshot_date), latency_seconds)
         fake.thread.start()
         servers.append(fake)
         return fake
@@ -300,7 +410,7 @@ def make_fake_spotify() -> Iterator[Callable[[str], FakeSpotify]]:
 
 
 @pytest.fixture
-def fake_spotify(make_fake_spotify: Callable[[str], FakeSpotify]) -> FakeSpotify:
+def fake_spotify(make_fake_spotify: Callable[..., FakeSpotify]) -> FakeSpotify:
     return make_fake_spotify("2026-11-20")
 
 

@@ -46,6 +46,7 @@ def test_defaults():
     assert config.api_base_url == "https://api.spotify.com/v1/"
     assert config.accounts_base_url == "https://accounts.spotify.com/"
     assert config.part_max_bytes == 64 * 1024 * 1024
+    assert config.concurrency == 8
 
 
 def test_overrides():
@@ -57,8 +58,10 @@ def test_overrides():
             "SPOTIFY_API_BASE_URL": "http://127.0.0.1:9/v1",
             "SPOTIFY_ACCOUNTS_BASE_URL": "http://127.0.0.1:9",
             "RAW_PART_MAX_BYTES": "1000",
+            "EXTRACT_CONCURRENCY": " 32 ",
         }
     )
+    assert config.concurrency == 32
     assert (config.raw_prefix, config.glue_workflow_name, config.part_max_bytes) == ("custom/raw", "wf", 1000)
     assert config.api_base_url == "http://127.0.0.1:9/v1/"
     assert config.accounts_base_url == "http://127.0.0.1:9/"
@@ -91,6 +94,22 @@ def test_a_malformed_playlist_id_is_named():
 def test_bad_part_size(value):
     with pytest.raises(ConfigError, match="RAW_PART_MAX_BYTES"):
         ExtractConfig.from_env(BASE | {"RAW_PART_MAX_BYTES": value})
+
+
+@pytest.mark.parametrize("value", ["1", "32"])
+def test_concurrency_bounds_are_accepted(value):
+    assert ExtractConfig.from_env(BASE | {"EXTRACT_CONCURRENCY": value}).concurrency == int(value)
+
+
+@pytest.mark.parametrize("value", ["0", "33", "-4", "eight", "2.5"])
+def test_bad_concurrency_says_what_where_and_what_to_do(value):
+    with pytest.raises(ConfigError) as raised:
+        ExtractConfig.from_env(BASE | {"EXTRACT_CONCURRENCY": value})
+    message = str(raised.value)
+    assert message.startswith("EXTRACT_CONCURRENCY (how many playlists are read at once) ")
+    assert f"must be a whole number from 1 to 32, got {value!r}" in message
+    assert "Terraform variable extract_concurrency" in message and "spotify-etl extract" in message
+    assert "unset it for the default 8" in message
 
 
 def test_is_frozen():

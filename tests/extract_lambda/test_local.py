@@ -92,6 +92,33 @@ def test_replay_twice_lands_two_runs(tmp_path):
     assert len(list(raw_folder(tmp_path, "2026-11-19").iterdir())) == 4
 
 
+def test_replay_lands_the_same_lines_at_any_concurrency(tmp_path):
+    def lines(concurrency: str) -> list[dict]:
+        summary = run_local_extract(
+            str(tmp_path / concurrency), "2026-11-20", environ={"EXTRACT_CONCURRENCY": concurrency}
+        )
+        data = Path(summary["objects"][0]["uri"]).read_bytes()
+        return [
+            {key: value for key, value in line.items() if key not in ("run_id", "extracted_at")}
+            for line in read_jsonl_gz(data)
+        ]
+
+    one_at_a_time = lines("1")
+    assert [line["playlist"]["id"] for line in one_at_a_time] == readable_ids(read_sample("2026-11-20"))
+    assert lines("8") == one_at_a_time
+
+
+def test_bad_concurrency_stops_before_anything_is_read(tmp_path, monkeypatch, capsys):
+    with pytest.raises(ValueError, match=r"EXTRACT_CONCURRENCY .* from 1 to 32, got '0'"):
+        run_local_extract(str(tmp_path), environ={"EXTRACT_CONCURRENCY": "0"})
+    assert not (tmp_path / "raw").exists()
+    for name in ("SPOTIPY_CLIENT_ID", "SPOTIPY_CLIENT_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("EXTRACT_CONCURRENCY", "64")
+    assert main(parse("--lake", str(tmp_path))) == 2
+    assert "EXTRACT_CONCURRENCY" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("snapshot_date", "message"),
     [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 
 import pytest
@@ -84,8 +85,37 @@ def test_429_waits_as_long_as_retry_after_says(fake_spotify, playlist_id, waits)
     fake_spotify.inject(f"GET {items_path(playlist_id)}?offset=0", status(429, Retry_After="1"))
     page = make_api(fake_spotify).playlist_items_page(playlist_id, 0)
     assert len(page["items"]) == 50
-    assert waits == [1.0]
+    assert waits == [pytest.approx(1.0, abs=0.05)]  # at the shared gate: what is left of Retry-After
     assert fake_spotify.count("GET", items_path(playlist_id)) == 2
+
+
+def in_thread(function, *args):
+    """Run ``function`` on a new thread (a new worker, with its own client) and return its result."""
+    box = []
+    thread = threading.Thread(target=lambda: box.append(function(*args)))
+    thread.start()
+    thread.join(timeout=10)
+    return box[0]
+
+
+def test_a_429_seen_by_one_worker_holds_the_others_at_the_gate(fake_spotify, playlist_id, waits):
+    fake_spotify.inject(f"GET {items_path(playlist_id)}?offset=0", status(429, Retry_After="1"))
+    api = make_api(fake_spotify)
+    in_thread(api.playlist_items_page, playlist_id, 0)  # 429, waits, then reads page 0
+    page = in_thread(api.playlist_items_page, playlist_id, 50)  # never saw the 429 itself
+    assert page["offset"] == 50
+    assert len(waits) == 2 and waits[1] == pytest.approx(1.0, abs=0.3)  # what was left of Retry-After
+    assert fake_spotify.count("GET", items_path(playlist_id)) == 3  # no request of the second was refused
+
+
+def test_workers_share_one_token_and_one_refresh(fake_spotify, playlist_id, waits):
+    api = make_api(fake_spotify)
+    for offset in (0, 50, 100):
+        in_thread(api.playlist_items_page, playlist_id, offset)
+    fake_spotify.inject(f"GET {items_path(playlist_id)}?offset=0", EXPIRE)
+    for offset in (0, 50, 100):
+        in_thread(api.playlist_items_page, playlist_id, offset)
+    assert len(fake_spotify.issued_tokens) == 2
 
 
 def test_500_then_success_backs_off_once(fake_spotify, playlist_id, waits):

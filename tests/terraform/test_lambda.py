@@ -57,6 +57,8 @@ def test_environment_values_match_the_rest_of_the_deployment(tf):
     assert variables[config.PLAYLIST_IDS] == '${join(",", var.playlist_ids)}'
     assert variables[config.SPOTIFY_SECRET_ID] == "${aws_secretsmanager_secret.spotify.arn}"
     assert variables[config.GLUE_WORKFLOW_NAME] == "${aws_glue_workflow.daily.name}"
+    assert variables[config.EXTRACT_CONCURRENCY] == "${tostring(var.extract_concurrency)}"
+    assert tf.variables["extract_concurrency"]["default"] == config.DEFAULT_CONCURRENCY
 
 
 def test_failures_and_logs(tf):

@@ -17,25 +17,54 @@ OPEN_SPOTIFY = "https://open.spotify.com"
 
 
 def items_of(exploded: DataFrame, lines: DataFrame) -> DataFrame:
-    """The item rows (from ``envelopes.explode_envelopes``) of the given lines only."""
-    keys = lines.select("source_file", "line_number")
+    """The item rows of the given lines only, from an item-grained frame whose items were parsed
+    (``parse_items`` or ``typed_items``); ``invalid_reason`` says why an item does not fit.
+
+    The lines are few (one per playlist) and the items many, so the lines are broadcast.
+    """
+    keys = lines.select("source_file", "line_id")
     return (
         exploded.filter(F.col("position").isNotNull())
-        .join(keys, ["source_file", "line_number"], "left_semi")
+        .join(F.broadcast(keys), ["source_file", "line_id"], "left_semi")
         .select(
-            F.col("playlist.id").alias("playlist_id"),
+            "playlist_id",
             "run_id",
             "source_file",
             "line_number",
             "position",
             "item_text",
+            F.col("item_invalid_reason").alias("invalid_reason"),
+            *[c for c in exploded.columns if c not in _LINE_AND_ITEM_KEYS],
         )
     )
 
 
-def parse_items(items: DataFrame) -> DataFrame:
-    """Parse ``item_text`` with the item object's schema; add ``invalid_reason`` (null if it fits)."""
-    parsed = items.withColumn(
+_LINE_AND_ITEM_KEYS = {
+    "source_file",
+    "line_number",
+    "line_id",
+    "invalid_reason",
+    "run_id",
+    "extracted_at",
+    "playlist",
+    "playlist_id",
+    "line",
+    "playlist_text",
+    "item_count",
+    "position",
+    "item_text",
+    "item_invalid_reason",
+}
+
+
+_NULL_ITEM = "item is null, not a playlist item object"
+
+
+def parse_items(exploded: DataFrame) -> DataFrame:
+    """Parse ``item_text`` with the item object's schema into ``parsed``; add
+    ``item_invalid_reason`` (null if it fits, and on rows that are not items). The text is kept
+    only where the quarantine needs it (items that do not fit)."""
+    parsed = exploded.withColumn(
         "parsed",
         F.from_json(
             "item_text",
@@ -44,14 +73,29 @@ def parse_items(items: DataFrame) -> DataFrame:
         ),
     )
     reason = (
-        F.when(F.col("item_text").isNull(), F.lit("item is null, not a playlist item object"))
+        F.when(F.col("position").isNull(), F.lit(None).cast("string"))
+        .when(F.col("item_text").isNull(), F.lit(_NULL_ITEM))
         .when(
             F.col("parsed").isNull() | F.col("parsed")[CORRUPT].isNotNull(),
             F.lit("item has a field of the wrong type"),
         )
         .otherwise(F.lit(None).cast("string"))
     )
-    return parsed.withColumn("invalid_reason", reason)
+    checked = parsed.withColumns(
+        {"parsed": F.col("parsed").dropFields(CORRUPT), "item_invalid_reason": reason}
+    )
+    return checked.withColumn(
+        "item_text", F.when(F.col("item_invalid_reason").isNotNull(), F.col("item_text"))
+    )
+
+
+def typed_items(exploded: DataFrame) -> DataFrame:
+    """The same columns as ``parse_items`` for items Spark's JSON source already typed (``parsed``):
+    only a null item can be wrong here, since a field of the wrong type made its line invalid."""
+    reason = F.when(F.col("position").isNotNull() & F.col("parsed").isNull(), F.lit(_NULL_ITEM))
+    return exploded.withColumns(
+        {"item_text": F.lit(None).cast("string"), "item_invalid_reason": reason.cast("string")}
+    )
 
 
 def skip_reason(entity: Column, item_is_local: Column) -> Column:
@@ -86,16 +130,14 @@ def artist_refs(artists: Column) -> Column:
     )
 
 
-def normalize_items(items: DataFrame, snapshot_date: str) -> DataFrame:
-    """Valid parsed items -> STAGED_ITEM_SCHEMA, whichever shape the API served."""
-    entity = F.coalesce(F.col("parsed.item"), F.col("parsed.track"))
+def item_fields(parsed: Column) -> list[Column]:
+    """The staged columns that come from one parsed item object, whichever shape the API served."""
+    entity = F.coalesce(parsed["item"], parsed["track"])
     album = entity["album"]
-    staged = items.select(
-        "playlist_id",
-        "position",
-        skip_reason(entity, F.col("parsed.is_local")).alias("skip_reason"),
-        F.to_timestamp(F.col("parsed.added_at")).alias("added_at"),
-        F.col("parsed.added_by.id").alias("added_by_id"),
+    return [
+        skip_reason(entity, parsed["is_local"]).alias("skip_reason"),
+        F.to_timestamp(parsed["added_at"]).alias("added_at"),
+        parsed["added_by"]["id"].alias("added_by_id"),
         entity["id"].alias("song_id"),
         entity["name"].alias("song_name"),
         entity["duration_ms"].alias("duration_ms"),
@@ -112,7 +154,17 @@ def normalize_items(items: DataFrame, snapshot_date: str) -> DataFrame:
         spotify_url(album["external_urls"], "album", album["id"]).alias("album_url"),
         artist_refs(album["artists"]).alias("album_artists"),
         artist_refs(entity["artists"]).alias("artists"),
-        "run_id",
-        F.lit(snapshot_date).alias("snapshot_date"),
-    )
+    ]
+
+
+def flatten_items(rows: DataFrame) -> DataFrame:
+    """Replace the ``parsed`` item struct by its staged columns: narrower rows to keep around."""
+    return rows.select(*[c for c in rows.columns if c != "parsed"], *item_fields(F.col("parsed")))
+
+
+def normalize_items(items: DataFrame, snapshot_date: str) -> DataFrame:
+    """Valid items (``parsed`` or already flattened) -> STAGED_ITEM_SCHEMA."""
+    if "parsed" in items.columns:
+        items = flatten_items(items)
+    staged = items.withColumn("snapshot_date", F.lit(snapshot_date))
     return staged.select([F.col(field.name).cast(field.dataType) for field in STAGED_ITEM_SCHEMA.fields])

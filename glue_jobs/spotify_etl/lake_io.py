@@ -58,22 +58,24 @@ def read_partition(
 
 
 def write_partition(
-    frame: DataFrame, root: str, snapshot_date: str, rows: int, sort_by: Sequence[str]
+    frame: DataFrame, root: str, snapshot_date: str, rows: int, sort_by: Sequence[str] | None
 ) -> None:
     """Replace one snapshot date's partition of a Parquet dataset (snappy) with ``frame``.
 
     ``rows`` (already counted by the caller) sizes the number of files. An empty result still
     replaces the partition: a rerun that finds nothing must not leave yesterday's rows behind.
+    With ``sort_by``, the files are few (ROWS_PER_FILE) and sorted by those columns; without it
+    (staging, read only by the next job), each task writes its own file, unsorted, so the write
+    runs on every core instead of one.
     """
     spark = frame.sparkSession
     if rows == 0:
         delete_path(spark, join(root, partition(snapshot_date)))
         return
-    files = max(1, math.ceil(rows / ROWS_PER_FILE))
+    if sort_by:
+        frame = frame.repartition(max(1, math.ceil(rows / ROWS_PER_FILE))).sortWithinPartitions(*sort_by)
     (
-        frame.repartition(files)
-        .sortWithinPartitions(*sort_by)
-        .write.mode("overwrite")
+        frame.write.mode("overwrite")
         .option("partitionOverwriteMode", "dynamic")
         .option("compression", "snappy")
         .partitionBy(PARTITION_COLUMN)

@@ -49,7 +49,11 @@ def _key_rules(table: str, frame: DataFrame, keys: tuple[str, ...]) -> dict[str,
 
 
 def quality_rules(tables: Mapping[str, DataFrame]) -> dict[str, DataFrame]:
-    """Every rule of one snapshot date, by name, as the DataFrame of its offending rows."""
+    """Every rule of one snapshot date, by name, as the DataFrame of its offending rows.
+
+    The reference tables (albums, artists, playlists: one row per distinct key) are broadcast to
+    the song rows: a day's distinct keys are few next to its items.
+    """
     song, album, artist, playlist = (tables[name] for name in ("song", "album", "artist", "playlist"))
     rules: dict[str, DataFrame] = {}
     for table, keys in TABLE_KEYS.items():
@@ -62,19 +66,19 @@ def quality_rules(tables: Mapping[str, DataFrame]) -> dict[str, DataFrame]:
                 "playlist_id", "position"
             ),
             "song: every album_id is in album": song.filter(F.col("album_id").isNotNull())
-            .join(album.select("album_id"), "album_id", "left_anti")
+            .join(F.broadcast(album.select("album_id")), "album_id", "left_anti")
             .select("playlist_id", "position", "album_id"),
             "song: every artist id is in artist": song_artists.join(
-                artist.select("artist_id"), "artist_id", "left_anti"
+                F.broadcast(artist.select("artist_id")), "artist_id", "left_anti"
             ),
             "album: every artist id is in artist": album_artists.join(
-                artist.select("artist_id"), "artist_id", "left_anti"
+                F.broadcast(artist.select("artist_id")), "artist_id", "left_anti"
             ),
             "song: every playlist_id is in playlist": song.join(
-                playlist.select("playlist_id"), "playlist_id", "left_anti"
+                F.broadcast(playlist.select("playlist_id")), "playlist_id", "left_anti"
             ).select("playlist_id", "position"),
             "song: position is within 0 .. item_count - 1 of its playlist": song.join(
-                playlist.select("playlist_id", "item_count"), "playlist_id"
+                F.broadcast(playlist.select("playlist_id", "item_count")), "playlist_id"
             )
             .filter((F.col("position") < 0) | (F.col("position") >= F.col("item_count")))
             .select("playlist_id", "position", "item_count"),

@@ -1,18 +1,26 @@
-"""Read the raw zone's gzip'd JSON Lines into one row per line, damage included.
+"""Read the raw zone's gzip'd JSON Lines: the fast way for intact files, byte by byte for the rest.
 
-Spark's text reader fails a whole job on a truncated gzip file, and ``ignoreCorruptFiles`` would
-drop the file silently. So files are read as bytes and decoded on the executors: every line that
-can be decoded is kept, and what cannot (a truncated tail, bad bytes, an empty file) becomes a row
-with a ``read_error`` that the job quarantines with its source file.
+Two readers over the same files:
+
+- ``read_envelope_records``: Spark's own JSON source with the typed envelope schema, one pass,
+  no Python. It is the fast path, but it cannot read a damaged gzip file (the whole job fails) and
+  it cannot say *which line* a record was.
+- ``read_raw_lines``: files read as bytes and decoded on the executors. Every line that can be
+  decoded is kept with its number, and what cannot (a truncated tail, bad bytes, an empty file)
+  becomes a row with a ``read_error`` that the job quarantines with its source file. Spark's text
+  reader fails a whole job on a truncated gzip file, and ``ignoreCorruptFiles`` would drop the
+  file silently, hence this slower reader for the files that need explaining.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from pyspark.sql import DataFrame, SparkSession
-from pyspark.sql.utils import AnalysisException
+from pyspark.sql import functions as F
+from pyspark.sql.types import StructType
 
 from .schemas import RAW_LINE_SCHEMA
 
@@ -78,30 +86,117 @@ def decode_raw_file(source_file: str, content: bytes) -> Iterator[RawLine]:
         yield source_file, None, None, "file holds no lines (only whitespace)"
 
 
-def _empty_files(spark: SparkSession, date_path: str) -> list[str]:
-    """Zero-byte raw files: Spark's file sources skip them, so they are found by a listing."""
+@dataclass(frozen=True)
+class RawFiles:
+    """The raw files of one snapshot date: those with bytes, and the zero-byte ones (which Spark's
+    file sources skip without a word, so they are found by the listing)."""
+
+    readable: tuple[str, ...]
+    empty: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.readable) + len(self.empty)
+
+
+def list_raw_files(spark: SparkSession, date_path: str) -> RawFiles:
+    """List ``*.jsonl.gz`` in one snapshot date's folder (names and sizes only, on the driver)."""
     jvm = spark.sparkContext._jvm
+    folder = jvm.org.apache.hadoop.fs.Path(date_path.rstrip("/"))
+    filesystem = folder.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    if not filesystem.exists(folder):
+        raise MissingRawDataError(
+            f"no raw data at {date_path}: run the extract for this date first "
+            "(spotify-etl extract, or the extract Lambda), or pick a date that has raw files"
+        )
     pattern = jvm.org.apache.hadoop.fs.Path(f"{date_path.rstrip('/')}/{RAW_FILE_GLOB}")
-    filesystem = pattern.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
-    statuses = filesystem.globStatus(pattern) or []
-    return sorted(str(status.getPath().toString()) for status in statuses if status.getLen() == 0)
+    statuses = [status for status in (filesystem.globStatus(pattern) or []) if status.isFile()]
+    paths = {str(status.getPath().toString()): int(status.getLen()) for status in statuses}
+    return RawFiles(
+        readable=tuple(sorted(path for path, size in paths.items() if size > 0)),
+        empty=tuple(sorted(path for path, size in paths.items() if size == 0)),
+    )
 
 
-def read_raw_lines(spark: SparkSession, date_path: str) -> DataFrame:
-    """All lines of every ``*.jsonl.gz`` file in one snapshot date's folder (RAW_LINE_SCHEMA)."""
-    try:
-        files = spark.read.format("binaryFile").option("pathGlobFilter", RAW_FILE_GLOB).load(date_path)
-    except AnalysisException as error:
-        if "PATH_NOT_FOUND" in str(error) or "Path does not exist" in str(error):
-            raise MissingRawDataError(
-                f"no raw data at {date_path}: run the extract for this date first "
-                "(spotify-etl extract, or the extract Lambda), or pick a date that has raw files"
-            ) from None
-        raise
+def _damage_of(content: bytes, step: int = 1 << 20) -> str | None:
+    """Why a gzip file cannot be read to its end, or None. Decompresses ``step`` bytes at a time
+    and keeps none of the output, so a worker's memory stays flat whatever the file's size."""
+    data = memoryview(content)
+    while data:
+        decompressor = zlib.decompressobj(wbits=31)
+        position = 0
+        try:
+            while not decompressor.eof and position < len(data):
+                decompressor.decompress(data[position : position + step], step)
+                position += step
+                while decompressor.unconsumed_tail and not decompressor.eof:
+                    decompressor.decompress(decompressor.unconsumed_tail, step)
+        except zlib.error as error:
+            return f"corrupt gzip data ({error})"
+        if not decompressor.eof:
+            return "truncated gzip file"
+        data = memoryview((decompressor.unused_data + bytes(data[position:])).lstrip(b"\x00"))
+    return None
+
+
+def find_damaged_files(spark: SparkSession, paths: Sequence[str]) -> dict[str, str]:
+    """The files among ``paths`` that are not whole gzip streams, with why (a small result).
+
+    Run only after the fast reader failed on a file: it decompresses every file once more.
+    """
+    if not paths:
+        return {}
+    files = spark.read.format("binaryFile").load(list(paths)).select("path", "content")
+    checked = files.rdd.map(lambda row: (row.path, _damage_of(bytes(row.content))))
+    return dict(checked.filter(lambda pair: pair[1] is not None).collect())
+
+
+def is_unreadable_file_error(error: Exception) -> bool:
+    """Whether a failed Spark job failed because a compressed file could not be decompressed."""
+    text = str(error)
+    return any(
+        signature in text
+        for signature in (
+            "java.io.EOFException",
+            "java.util.zip.ZipException",
+            "Unexpected end of input stream",
+            "not a gzip file",
+            "Not in GZIP format",
+            "incorrect header check",
+            "invalid block type",
+        )
+    )
+
+
+def read_envelope_records(spark: SparkSession, paths: Sequence[str], schema: StructType) -> DataFrame:
+    """Every line of ``paths`` parsed by Spark's JSON source with ``schema`` (plus ``corrupt``, the
+    text of a line that does not fit it), its ``source_file`` and a ``line_id``.
+
+    ``line_id`` identifies a line within its file and grows with the line's position: a gzip file
+    is never split, so its lines are read in order by one task.
+    """
+    corrupt = schema.fields[-1].name
+    records = (
+        spark.read.schema(schema)
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", corrupt)
+        .json(list(paths))
+    )
+    return records.select(
+        F.col("_metadata.file_path").alias("source_file"),
+        F.monotonically_increasing_id().alias("line_id"),
+        F.struct(*[F.col(field.name) for field in schema.fields]).alias("record"),
+    )
+
+
+def read_raw_lines(spark: SparkSession, paths: Sequence[str], empty: Sequence[str] = ()) -> DataFrame:
+    """All lines of the files ``paths`` (RAW_LINE_SCHEMA), and one row for each ``empty`` file."""
+    rows = [row for path in empty for row in decode_raw_file(path, b"")]
+    empties = spark.createDataFrame(rows, RAW_LINE_SCHEMA)
+    if not paths:
+        return empties
+    files = spark.read.format("binaryFile").load(list(paths))
     lines = files.select("path", "content").rdd.flatMap(
         lambda row: decode_raw_file(row.path, bytes(row.content))
     )
-    empty = [row for path in _empty_files(spark, date_path) for row in decode_raw_file(path, b"")]
-    return spark.createDataFrame(lines, RAW_LINE_SCHEMA).unionByName(
-        spark.createDataFrame(empty, RAW_LINE_SCHEMA)
-    )
+    return spark.createDataFrame(lines, RAW_LINE_SCHEMA).unionByName(empties)

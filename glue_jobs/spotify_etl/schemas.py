@@ -130,6 +130,17 @@ PLAYLIST_JSON_SCHEMA = _struct(
 )
 """The ``playlist`` object of the raw envelope (written by the extractor, flat)."""
 
+ENVELOPE_SCHEMA = _struct(
+    schema_version=StringType(),  # any JSON value reads as its text: 1 -> "1"
+    run_id=StringType(),
+    snapshot_date=StringType(),
+    extracted_at=StringType(),
+    playlist=PLAYLIST_JSON_SCHEMA,
+    items=ArrayType(PLAYLIST_ITEM_JSON_SCHEMA),
+)
+"""A whole raw envelope v1 line, typed: what the fast path parses in one pass (only the fields
+the jobs use; Spark skips the rest of the API's objects)."""
+
 
 # ---------------------------------------------------------------------------------------------
 # Staging: typed playlist items and playlist snapshots, written by the normalize_items job and

@@ -17,6 +17,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("lake_layout", "type_mismatch", "spark_session"),
     ("raw_reader", "envelopes"),
     ("items", "quarantine"),
+    ("snapshot_reader",),
     ("tables", "quality", "reconcile"),
     ("lake_io", "job_args"),
     ("catalog",),

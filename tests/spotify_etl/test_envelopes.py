@@ -127,7 +127,7 @@ def test_explode_envelopes_keeps_every_line_countable(spark):
     )
     assert rows == [
         (1, 0, '{"a":1}', 2, True),  # valid lines keep no copy of their text
-        (1, 1, '{"b":2}', 2, True),
+        (1, 1, '{"b":2}', None, True),  # the line's metadata is on its first row only
         (2, None, None, 0, True),  # a playlist without items is still one line
         (3, None, None, None, False),  # an invalid line keeps its text for the quarantine
     ]

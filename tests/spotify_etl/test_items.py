@@ -19,8 +19,8 @@ ALBUM = album("alb1", "First", [BOB], "1987", "year", "compilation", 12)
 def parsed_items_of(spark, *playlist_items):
     line = json.dumps(envelope("pl1", list(playlist_items)))
     raw = spark.createDataFrame([("f", 1, line, None)], RAW_LINE_SCHEMA)
-    exploded = raw.transform(parse_envelopes, DATE).transform(explode_envelopes)
-    return exploded.transform(items_of, exploded.transform(one_row_per_line)).transform(parse_items)
+    exploded = raw.transform(parse_envelopes, DATE).transform(explode_envelopes).transform(parse_items)
+    return exploded.transform(items_of, exploded.transform(one_row_per_line))
 
 
 def refs(*pairs):
@@ -105,7 +105,7 @@ def test_items_of_keeps_only_the_given_lines_items(spark):
     song = track("trk1", "One", [ANN], ALBUM)
     texts = [json.dumps(envelope(pid, [item(song)] * n)) for pid, n in (("pl1", 2), ("pl2", 3))]
     raw = spark.createDataFrame([("f", i, t, None) for i, t in enumerate(texts, 1)], RAW_LINE_SCHEMA)
-    exploded = raw.transform(parse_envelopes, DATE).transform(explode_envelopes)
+    exploded = raw.transform(parse_envelopes, DATE).transform(explode_envelopes).transform(parse_items)
     second_line = exploded.transform(one_row_per_line).filter("line_number = 2")
     rows = exploded.transform(items_of, second_line).collect()
     assert sorted((r.playlist_id, r.position) for r in rows) == [("pl2", 0), ("pl2", 1), ("pl2", 2)]

@@ -72,9 +72,10 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
         snapshot_date,
         RUN_NORMALIZE_FIRST,
     )
-    items = items.persist(StorageLevel.MEMORY_AND_DISK)
+    # Staged items and the song rows are re-read from Parquet (columnar: each check reads only its
+    # columns) rather than cached; the deduplicated tables are small and kept in memory.
     tables = {
-        name: frame.persist(StorageLevel.MEMORY_AND_DISK)
+        name: frame if name == "song" else frame.persist(StorageLevel.MEMORY_AND_DISK)
         for name, frame in build_tables(items, playlists).items()
     }
 
@@ -114,7 +115,7 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
     report["published"] = True
     report["catalog"] = register_catalog(args, snapshot_date)
     write_document(report_path, report)
-    for frame in (*tables.values(), items):
+    for frame in tables.values():
         frame.unpersist()
     log.info("build_tables report: %s", report)
     return report

@@ -16,17 +16,11 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from .. import lake_layout as layout
-from ..envelopes import (
-    explode_envelopes,
-    mark_latest_extraction,
-    one_row_per_line,
-    parse_envelopes,
-    stage_playlists,
-)
-from ..items import items_of, normalize_items, parse_items
+from ..envelopes import mark_latest_extraction, one_row_per_line, stage_playlists
+from ..items import items_of, normalize_items
 from ..lake_io import write_document, write_json_records, write_partition
 from ..quarantine import quarantine_items, quarantine_lines
-from ..raw_reader import read_raw_lines
+from ..snapshot_reader import read_snapshot_rows
 from . import NORMALIZE_ITEMS
 
 log = logging.getLogger(__name__)
@@ -46,12 +40,8 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
     lake_path = args["lake_path"]
     raw_date_path = layout.raw_date_path(args["raw_path"], snapshot_date)
 
-    exploded = (
-        read_raw_lines(spark, raw_date_path)
-        .transform(parse_envelopes, snapshot_date)
-        .transform(explode_envelopes)
-        .persist(StorageLevel.MEMORY_AND_DISK)
-    )
+    snapshot = read_snapshot_rows(spark, raw_date_path, snapshot_date)
+    exploded = snapshot.rows
     lines = exploded.transform(one_row_per_line)
     kept = (
         lines.filter(F.col("invalid_reason").isNull())
@@ -80,9 +70,7 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
             + ". Fix or re-extract the raw data (docs/raw_contract.md), then rerun this date."
         )
 
-    parsed_items = (
-        exploded.transform(items_of, kept).transform(parse_items).persist(StorageLevel.MEMORY_AND_DISK)
-    )
+    parsed_items = exploded.transform(items_of, kept)
     staged_items = parsed_items.filter(F.col("invalid_reason").isNull()).transform(
         normalize_items, snapshot_date
     )
@@ -106,7 +94,7 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
         layout.staging_path(lake_path, layout.STAGED_ITEM),
         snapshot_date,
         staged_count,
-        ["playlist_id", "position"],
+        None,
     )
     write_partition(
         playlists,
@@ -123,6 +111,8 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
         "run_id": args.get("run_id"),
         "raw_path": raw_date_path,
         "files_read": line_counts["files"],
+        "files_read_fast": len(snapshot.fast_files),
+        "files_read_thorough": list(snapshot.thorough_files),
         "lines_read": line_counts["lines"],
         "lines_valid": line_counts["valid"],
         "envelopes_kept": kept_lines,
@@ -137,7 +127,7 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
     }
     report["items_reconciled"] = items_read == staged_count + report["items_quarantined"]
     write_document(layout.report_path(lake_path, snapshot_date, NORMALIZE_ITEMS.name), report)
-    for frame in (parsed_items, kept, exploded):
-        frame.unpersist()
+    kept.unpersist()
+    snapshot.unpersist()
     log.info("normalize_items report: %s", report)
     return report

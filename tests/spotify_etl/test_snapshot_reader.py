@@ -1,0 +1,100 @@
+"""Which raw file is read by which path, and that both paths give the same rows for clean input."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from pyspark.sql import functions as F
+
+from spotify_etl.lake_layout import raw_date_path
+from spotify_etl.snapshot_reader import ITEM_ROW_COLUMNS, _fast_rows, _thorough_rows, read_snapshot_rows
+
+from .api_objects import album, artist, envelope, episode, item, local_track, track, write_raw
+
+DATE = "2026-11-20"
+ANN, BOB = artist("art1", "Ann"), artist("art2", "Bob")
+ALB = album("alb1", "First", [ANN], "1987", "year")
+SONGS = [track(f"trk{n}", f"Song {n}", [ANN, BOB][: 1 + n % 2], ALB, popularity=n) for n in range(4)]
+CLEAN = [
+    envelope(
+        "pl1", [item(SONGS[0]), item(None), item(SONGS[1], shape="track"), item(episode("ep1", "Talk"))]
+    ),
+    envelope("pl2", [item(local_track("Demo")), item(SONGS[2]), item(SONGS[3])]),
+    envelope("pl3", []),
+]
+
+
+def names(paths) -> list[str]:
+    return sorted(Path(path).name for path in paths)
+
+
+def comparable(rows):
+    """Rows without the line keys, which differ by design (line numbers vs. Spark's line ids)."""
+    columns = [c for c in ITEM_ROW_COLUMNS if c not in ("line_number", "line_id", "source_file")]
+    return sorted(repr(tuple(row[c] for c in columns)) for row in rows.select(*columns).collect())
+
+
+def test_both_paths_give_the_same_rows_for_clean_files(spark, tmp_path):
+    path = str(write_raw(tmp_path, DATE, "run.jsonl.gz", CLEAN))
+    fast = _fast_rows(spark, (path,), DATE)
+    thorough = _thorough_rows(spark, (path,), (), DATE)
+    assert comparable(fast) == comparable(thorough)
+    # and the rows are what the file holds: 4 + 3 items and one line without items
+    assert fast.filter(F.col("position").isNotNull()).count() == 7
+    assert fast.filter(F.col("position").isNull()).count() == 1
+
+
+def test_a_clean_day_is_read_by_the_fast_path_only(spark, tmp_path):
+    write_raw(tmp_path, DATE, "a.jsonl.gz", CLEAN[:2])
+    write_raw(tmp_path, DATE, "b.jsonl.gz", CLEAN[2:])
+    snapshot = read_snapshot_rows(spark, raw_date_path(str(tmp_path), DATE), DATE)
+    assert names(snapshot.fast_files) == ["a.jsonl.gz", "b.jsonl.gz"]
+    assert (snapshot.thorough_files, snapshot.damaged_files) == ((), {})
+    assert snapshot.rows.filter(F.col("position").isNotNull()).count() == 7
+    snapshot.unpersist()
+
+
+def test_files_that_need_explaining_are_read_by_the_thorough_path(spark, tmp_path):
+    bad_item = item({**SONGS[0], "duration_ms": "long"})
+    write_raw(tmp_path, DATE, "clean.jsonl.gz", CLEAN[:1])
+    write_raw(tmp_path, DATE, "bad-item.jsonl.gz", [envelope("pl4", [item(SONGS[1]), bad_item])])
+    write_raw(tmp_path, DATE, "null-item.jsonl.gz", [envelope("pl5", [None])])
+    write_raw(tmp_path, DATE, "bad-line.jsonl.gz", ["not json"])
+    folder = Path(raw_date_path(str(tmp_path), DATE))
+    (folder / "no-lines.jsonl.gz").write_bytes(gzip.compress(b"\n"))
+    (folder / "empty.jsonl.gz").write_bytes(b"")
+    cut = gzip.compress((json.dumps(CLEAN[1]) + "\n").encode() * 50)
+    (folder / "cut.jsonl.gz").write_bytes(cut[: len(cut) // 2])
+
+    snapshot = read_snapshot_rows(spark, str(folder), DATE)
+
+    assert names(snapshot.fast_files) == ["clean.jsonl.gz"]
+    assert names(snapshot.thorough_files) == [
+        "bad-item.jsonl.gz",
+        "bad-line.jsonl.gz",
+        "cut.jsonl.gz",
+        "empty.jsonl.gz",
+        "no-lines.jsonl.gz",
+        "null-item.jsonl.gz",
+    ]
+    assert names(snapshot.damaged_files) == ["cut.jsonl.gz"]
+    rows = snapshot.rows
+    # every file is in the rows, each read once: its lines (or its file-level row) are there
+    per_file = {Path(r.source_file).name: r["count"] for r in rows.groupBy("source_file").count().collect()}
+    assert set(per_file) == {Path(p).name for p in (*snapshot.fast_files, *snapshot.thorough_files)}
+    assert per_file["clean.jsonl.gz"] == 4
+    reasons = {
+        (Path(r.source_file).name, r.position): r.item_invalid_reason
+        for r in rows.filter(F.col("item_invalid_reason").isNotNull()).collect()
+    }
+    assert reasons == {
+        ("bad-item.jsonl.gz", 1): "item has a field of the wrong type",
+        ("null-item.jsonl.gz", 0): "item is null, not a playlist item object",
+    }
+    thorough_lines = rows.filter(F.col("source_file").endswith("bad-line.jsonl.gz")).collect()
+    assert [(r.line_number, r.invalid_reason) for r in thorough_lines] == [
+        (1, "line is not valid JSON or not a JSON object")
+    ]
+    snapshot.unpersist()

@@ -45,6 +45,14 @@ def delete_path(spark: SparkSession, path: str) -> None:
         filesystem.delete(hadoop_path, True)
 
 
+def empty_folder(spark: SparkSession, path: str) -> None:
+    """Replace ``path`` with an empty folder: a rerun with nothing to write there must not leave an
+    earlier run's files behind, and readers still find the folder."""
+    delete_path(spark, path)
+    filesystem, hadoop_path = _hadoop_path(spark, path)
+    filesystem.mkdirs(hadoop_path)
+
+
 def read_partition(
     spark: SparkSession, root: str, schema: StructType, snapshot_date: str, hint: str
 ) -> DataFrame:
@@ -74,8 +82,13 @@ def write_partition(
         return
     if sort_by:
         frame = frame.repartition(max(1, math.ceil(rows / ROWS_PER_FILE))).sortWithinPartitions(*sort_by)
+    writer = frame.write
+    if not sort_by:
+        # Staging is read once, by the next job: plain encoding writes about twice as fast as
+        # dictionary encoding of a million mostly distinct ids and names, for larger files.
+        writer = writer.option("parquet.enable.dictionary", "false")
     (
-        frame.write.mode("overwrite")
+        writer.mode("overwrite")
         .option("partitionOverwriteMode", "dynamic")
         .option("compression", "snappy")
         .partitionBy(PARTITION_COLUMN)

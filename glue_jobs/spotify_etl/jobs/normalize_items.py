@@ -18,7 +18,7 @@ from pyspark.sql import functions as F
 from .. import lake_layout as layout
 from ..envelopes import mark_latest_extraction, one_row_per_line, stage_playlists
 from ..items import items_of, normalize_items
-from ..lake_io import write_document, write_json_records, write_partition
+from ..lake_io import empty_folder, write_document, write_json_records, write_partition
 from ..quarantine import quarantine_items, quarantine_lines
 from ..snapshot_reader import read_snapshot_rows
 from . import NORMALIZE_ITEMS
@@ -30,9 +30,11 @@ class NoValidInputError(RuntimeError):
     """Every line of the snapshot date is invalid: nothing to build, the day must be looked at."""
 
 
-def _counts_by(frame: DataFrame, column: str) -> dict[str, int]:
-    """Row counts per value of ``column`` (a handful of groups: a tiny driver-side result)."""
-    return {str(row[column]): row["count"] for row in frame.groupBy(column).count().collect()}
+def _item_counts(items: DataFrame) -> dict[tuple[bool, str | None], int]:
+    """Items per (fits the item schema, skip reason): a handful of groups, one Spark job."""
+    valid = F.col("invalid_reason").isNull().alias("valid")
+    counted = items.groupBy(valid, F.when(valid, F.col("skip_reason")).alias("skip_reason")).count()
+    return {(row["valid"], row["skip_reason"]): row["count"] for row in counted.collect()}
 
 
 def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
@@ -51,9 +53,12 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
 
+    invalid = F.col("invalid_reason").isNotNull()
     line_counts = lines.select(
         F.count(F.lit(1)).alias("lines"),
-        F.sum(F.col("invalid_reason").isNull().cast("int")).alias("valid"),
+        F.sum((~invalid).cast("int")).alias("valid"),
+        F.sum((invalid & F.col("line_number").isNotNull()).cast("int")).alias("line"),
+        F.sum((invalid & F.col("line_number").isNull()).cast("int")).alias("file"),
         F.countDistinct("source_file").alias("files"),
     ).first()
     kept_totals = kept.select(
@@ -85,8 +90,17 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
     )
     playlists = kept.transform(stage_playlists, snapshot_date)
 
-    staged_by_reason = _counts_by(staged_items, "skip_reason")
-    quarantine_by_level = _counts_by(quarantine, "level")
+    item_counts = _item_counts(parsed_items)
+    staged_by_reason = {str(reason): count for (valid, reason), count in item_counts.items() if valid}
+    quarantine_by_level = {
+        level: count
+        for level, count in (
+            ("line", line_counts["line"] or 0),
+            ("file", line_counts["file"] or 0),
+            ("item", sum(count for (valid, _), count in item_counts.items() if not valid)),
+        )
+        if count
+    }
     staged_count = sum(staged_by_reason.values())
 
     write_partition(
@@ -103,7 +117,11 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
         kept_lines,
         ["playlist_id"],
     )
-    write_json_records(quarantine, layout.quarantine_path(lake_path, snapshot_date))
+    quarantine_folder = layout.quarantine_path(lake_path, snapshot_date)
+    if quarantine_by_level:
+        write_json_records(quarantine, quarantine_folder)
+    else:  # nothing to set aside, and no Spark job to find that out again
+        empty_folder(spark, quarantine_folder)
 
     report = {
         "job": NORMALIZE_ITEMS.name,

@@ -7,7 +7,7 @@ LAKE ?= lake
 TF_DIR := terraform
 
 .DEFAULT_GOAL := help
-.PHONY: help venv check-java run test lint format bench package deploy destroy validate-tf checkov secrets-scan clean
+.PHONY: help venv check-java run test lint format bench bench-quick package deploy destroy validate-tf checkov secrets-scan clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -44,8 +44,11 @@ format: venv ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: venv check-java ## Measure the transform's speed and memory on generated playlists
-	$(BIN)/python bench/bench_transform.py
+bench: venv check-java ## Spark transform vs pandas and DuckDB baselines at 10k, 100k and 1M items (bench/README.md)
+	$(BIN)/python bench/bench_transform.py --extract
+
+bench-quick: venv check-java ## The same benchmark at 10k and 100k items only
+	$(BIN)/python bench/bench_transform.py --sizes 10k 100k
 
 package: venv ## Build dist/extract_lambda.zip (Lambda, arm64) and dist/spotify_etl.zip (Glue --extra-py-files)
 	$(BIN)/python tools/package_lambda.py

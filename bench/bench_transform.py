@@ -1,844 +1,514 @@
-"""Benchmark the transform (normalize_items, then build_tables) on a generated raw day.
+"""Benchmark the workflow's transform against two baselines on generated raw days.
 
-Generates a deterministic (seeded) synthetic snapshot date of raw envelope v1 files in a temporary
-folder, runs both Glue jobs on it with a local SparkSession exactly as ``spotify-etl transform``
-does, and measures wall time, throughput, memory and output size. Results are printed as tables
-and written to ``bench/results/<timestamp>.json`` with a description of the machine.
+For each size (10k, 100k, 1M playlist items by default) it generates, or reuses from its cache, a
+deterministic raw envelope v1 day (bench/raw_generator.py), then runs as separate whole processes,
+each timed from process start to exit with the peak memory of its whole process tree:
 
-Times are not asserted (a benchmark is not a test); the run fails (exit 1) only when the run
-reports do not reconcile: items read != songs + skipped + quarantined, or the counts differ from
-what was generated. See bench/README.md.
+1. spark:  ``spotify-etl transform --lake LAKE --snapshot-date D`` (the Glue workflow's jobs on local
+   Spark, JVM start included), in a fresh lake holding the day under LAKE/raw;
+2. pandas: bench/baselines/pandas_transform.py, a tutorial-style pandas pipeline;
+3. duckdb: bench/baselines/duckdb_transform.py, a DuckDB SQL transform.
+
+It then counts the album, artist and song rows each wrote (reading the Parquet footers), counts
+the Parquet files per table partition, compares everything with the counts the generator worked
+out, prints a table per size, the ratios between engines and the targets with PASS/FAIL, and
+writes bench/results/<UTC timestamp>.json. Times never fail the run; a row count that differs (or
+an engine that fails) does: exit 1. See bench/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import gc
-import gzip
-import itertools
+import contextlib
+import ctypes
+import importlib.util
+import inspect
 import json
 import os
 import platform
-import random
-import resource
+import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from datetime import UTC, datetime, timedelta
-from multiprocessing import get_context
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
 RESULTS_DIR = BENCH_DIR / "results"
+DEFAULT_WORKDIR = BENCH_DIR / ".work"
+BASELINES = BENCH_DIR / "baselines"
+EXTRACT_BENCH = BENCH_DIR / "bench_extract.py"
 
-SCALES: dict[str, tuple[int, int]] = {
-    "small": (20, 100),
-    "medium": (200, 500),
-    "large": (500, 2000),
-}
-"""Preset scales: (playlists, mean items per playlist)."""
-DEFAULT_SCALE = "medium"
-WARMUP_SCALE = "small"
+sys.path.insert(0, str(BENCH_DIR))
+import raw_generator  # noqa: E402  (a script folder, not a package)
 
-NULL_RATE = 0.01  # "item": null (an unavailable track)
-LOCAL_RATE = 0.005  # a local file: is_local, the track's id is null
-EPISODE_RATE = 0.01  # a podcast episode
-MULTI_ARTIST_RATE = 0.2  # tracks with 2-3 credited artists
-PART_MAX_BYTES = 64 * 1024 * 1024  # the extractor's default part size (uncompressed)
+ENGINES = ("spark", "pandas", "duckdb")
+TABLES = ("album", "artist", "song")
+EXPECTED_KEY = {"album": "albums", "artist": "artists", "song": "songs"}
+DEFAULT_SIZES = ("10k", "100k", "1M")
+PROJECT_DRIVER_MEMORY = "2g"  # spotify_etl.spark_session's default for SPOTIFY_ETL_DRIVER_MEMORY
 
-OPEN = "https://open.spotify.com"
-API = "https://api.spotify.com/v1"
-BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-WORDS = (
-    "Night",
-    "Drive",
-    "Paper",
-    "Wire",
-    "Motel",
-    "Rain",
-    "Golden",
-    "Hour",
-    "Ocean",
-    "Glass",
-    "Neon",
-    "Summer",
-    "Echo",
-    "Velvet",
-    "River",
-    "Static",
-    "Midnight",
-    "Satellite",
-    "Honey",
-    "Thunder",
-    "Silver",
-    "Lights",
-    "Ghost",
-    "Fever",
-    "Garden",
-    "Winter",
-    "Fire",
-    "Paradise",
-    "Dream",
-    "Sonne",
-    "Herz",
-    "Corazón",
-    "Été",
-    "Café",
-    "Mañana",
-    "Björk",
-    "Søren",
-    "Żywy",
-    "夜",
-    "東京",
-    "Seoul",
-    "Lagos",
-    "Kyiv",
-    "Tokyo",
-    "Berlin",
-)
-JSON_COMPACT = {"ensure_ascii": False, "separators": (",", ":")}
+# The targets (printed with PASS/FAIL, never asserted).
+TARGET_SIZE, BASE_SIZE = "1M", "100k"
+SPARK_VS_PANDAS_MIN = 2.0  # pandas time / spark time at 1M
+SPARK_VS_DUCKDB_MAX = 3.0  # spark time / duckdb time at 1M
+GROWTH_MAX = 10.0  # t(1M) / t(100k): at most linear
+MEMORY_GROWTH_MAX = 2.0  # peak tree RSS(1M) / peak tree RSS(100k), for 10x the items
+
+JOB_DONE = re.compile(r"^\s*(\w+)\s+\d{4}-\d{2}-\d{2} done in ([\d.]+) s", re.M)
+"""local_workflow's progress line for a finished job: its name and seconds (spark's step timings)."""
 
 
 # ---------------------------------------------------------------------------------------------
-# Synthetic raw day
+# Processes and their memory, from /proc (psutil is not a dependency)
 # ---------------------------------------------------------------------------------------------
 
-
-@dataclasses.dataclass(frozen=True)
-class Scale:
-    """How big a generated day is: ``playlists`` of ``items`` items on average."""
-
-    name: str
-    playlists: int
-    items: int
-
-    @property
-    def total_items(self) -> int:
-        return self.playlists * self.items
-
-    @property
-    def label(self) -> str:
-        return f"{self.name} ({self.playlists}x{self.items})"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
-@dataclasses.dataclass(frozen=True)
-class RunTask:
-    """One extraction run's file(s) to write: which playlists, of which sizes."""
-
-    raw_root: str
-    snapshot_date: str
-    seed: int
-    total_items: int
-    run_id: str
-    started_at: str
-    playlists: tuple[tuple[int, int], ...]  # (playlist index, item count)
-    part_max_bytes: int
-    gzip_level: int
-
-
-@dataclasses.dataclass
-class Generated:
-    """What a generator wrote: files, bytes and the items of each kind (the expected counts)."""
-
-    files: int = 0
-    playlists: int = 0
-    compressed_bytes: int = 0
-    uncompressed_bytes: int = 0
-    items: dict[str, int] = dataclasses.field(
-        default_factory=lambda: {"song": 0, "null_item": 0, "local_file": 0, "episode": 0}
-    )
-
-    def add(self, other: Generated) -> None:
-        self.files += other.files
-        self.playlists += other.playlists
-        self.compressed_bytes += other.compressed_bytes
-        self.uncompressed_bytes += other.uncompressed_bytes
-        for kind, count in other.items.items():
-            self.items[kind] += count
-
-
-def spotify_id(rng: random.Random) -> str:
-    """A 22-character base-62 id, like the Web API's."""
-    return "".join(rng.choices(BASE62, k=22))
-
-
-def title(rng: random.Random, words: int = 2) -> str:
-    return " ".join(rng.choices(WORDS, k=words))
-
-
-def artist_object(artist_id: str, name: str) -> dict[str, Any]:
-    return {
-        "external_urls": {"spotify": f"{OPEN}/artist/{artist_id}"},
-        "href": f"{API}/artists/{artist_id}",
-        "id": artist_id,
-        "name": name,
-        "type": "artist",
-        "uri": f"spotify:artist:{artist_id}",
-    }
-
-
-def images(rng: random.Random) -> list[dict[str, Any]]:
-    image = "".join(rng.choices("0123456789abcdef", k=40))
-    return [
-        {"height": size, "url": f"https://i.scdn.co/image/ab67616d0000{image}", "width": size}
-        for size in (640, 300, 64)
-    ]
-
-
-@dataclasses.dataclass
-class Catalog:
-    """Shared artists, albums (pre-serialised JSON) and tracks, drawn with a Zipf-like popularity."""
-
-    artists: list[dict[str, Any]]
-    album_json: list[str]
-    album_artists: list[list[int]]
-    tracks: list[tuple[str, str, int, bool, str, int, tuple[int, ...], int]]
-    cum_weights: list[float]
-    episodes: list[str]
-
-
-def build_catalog(seed: int, total_items: int) -> Catalog:
-    """The day's catalogue, a pure function of (seed, total items): the same in every process."""
-    rng = random.Random(f"{seed}/catalog")
-    n_tracks = max(50, int(total_items * 0.35))
-    n_albums = max(10, n_tracks // 8)
-    n_artists = max(5, n_albums // 2)
-    artists = [artist_object(spotify_id(rng), title(rng, rng.randint(1, 3))) for _ in range(n_artists)]
-    album_json, album_artists = [], []
-    for _ in range(n_albums):
-        album_id = spotify_id(rng)
-        credited = [rng.randrange(n_artists)] + ([rng.randrange(n_artists)] if rng.random() < 0.1 else [])
-        precision = rng.choices(("day", "month", "year"), weights=(90, 5, 5))[0]
-        year = rng.randint(1960, 2026)
-        release = {
-            "day": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-            "month": f"{year}-{rng.randint(1, 12):02d}",
-            "year": str(year),
-        }[precision]
-        album = {
-            "album_type": rng.choices(("album", "single", "compilation"), weights=(60, 35, 5))[0],
-            "artists": [artists[index] for index in credited],
-            "external_urls": {"spotify": f"{OPEN}/album/{album_id}"},
-            "href": f"{API}/albums/{album_id}",
-            "id": album_id,
-            "images": images(rng),
-            "name": title(rng, rng.randint(1, 4)),
-            "release_date": release,
-            "release_date_precision": precision,
-            "total_tracks": rng.randint(1, 20),
-            "type": "album",
-            "uri": f"spotify:album:{album_id}",
-        }
-        album_json.append(json.dumps(album, **JSON_COMPACT))
-        album_artists.append(credited)
-    tracks = []
-    for _ in range(n_tracks):
-        album = rng.randrange(n_albums)
-        extra = rng.sample(range(n_artists), rng.randint(1, 2)) if rng.random() < MULTI_ARTIST_RATE else []
-        credited = tuple(dict.fromkeys([album_artists[album][0], *extra]))
-        tracks.append(
-            (
-                spotify_id(rng),
-                title(rng, rng.randint(1, 4)),
-                rng.randint(90_000, 420_000),
-                rng.random() < 0.15,
-                f"{rng.choice(('US', 'GB', 'SE', 'DE', 'JP'))}{rng.randint(10**9, 10**10 - 1)}",
-                album,
-                credited,
-                rng.randint(1, 12),
-            )
-        )
-    rank = list(range(n_tracks))
-    rng.shuffle(rank)
-    cum_weights = list(itertools.accumulate(1.0 / (r + 10) ** 0.9 for r in rank))
-    shows = [(spotify_id(rng), title(rng, 3)) for _ in range(20)]
-    episodes = []
-    for _ in range(200):
-        episode_id, (show_id, show_name) = spotify_id(rng), rng.choice(shows)
-        episode = {
-            "description": " ".join(rng.choices(WORDS, k=60)),
-            "duration_ms": rng.randint(600_000, 7_200_000),
-            "explicit": False,
-            "external_urls": {"spotify": f"{OPEN}/episode/{episode_id}"},
-            "href": f"{API}/episodes/{episode_id}",
-            "id": episode_id,
-            "images": images(rng),
-            "name": title(rng, 5),
-            "release_date": f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}",
-            "release_date_precision": "day",
-            "show": {"id": show_id, "name": show_name, "publisher": show_name, "type": "show"},
-            "type": "episode",
-            "uri": f"spotify:episode:{episode_id}",
-        }
-        episodes.append(json.dumps(episode, **JSON_COMPACT))
-    return Catalog(artists, album_json, album_artists, tracks, cum_weights, episodes)
-
-
-def track_json(catalog: Catalog, index: int) -> str:
-    """A full track object as JSON text, its album embedded (as the Web API serves it)."""
-    track_id, name, duration, explicit, isrc, album, credited, number = catalog.tracks[index]
-    artists = json.dumps([catalog.artists[a] for a in credited], **JSON_COMPACT)
-    return (
-        f'{{"album":{catalog.album_json[album]},"artists":{artists},"disc_number":1,'
-        f'"duration_ms":{duration},"explicit":{"true" if explicit else "false"},'
-        f'"external_ids":{{"isrc":"{isrc}"}},"external_urls":{{"spotify":"{OPEN}/track/{track_id}"}},'
-        f'"href":"{API}/tracks/{track_id}","id":"{track_id}","is_local":false,'
-        f'"name":{json.dumps(name, ensure_ascii=False)},"track_number":{number},"type":"track",'
-        f'"uri":"spotify:track:{track_id}"}}'
-    )
-
-
-def local_json(rng: random.Random) -> str:
-    name, artist = title(rng, 2), title(rng, 1)
-    local = {
-        "album": {"artists": [], "id": None, "name": "", "type": "album"},
-        "artists": [{"external_urls": {}, "id": None, "name": artist, "type": "artist"}],
-        "duration_ms": rng.randint(90_000, 400_000),
-        "explicit": False,
-        "external_ids": {},
-        "external_urls": {},
-        "id": None,
-        "is_local": True,
-        "name": name,
-        "type": "track",
-        "uri": f"spotify:local:{artist}::{name}:180",
-    }
-    return json.dumps(local, **JSON_COMPACT)
-
-
-def playlist_line(catalog: Catalog, task: RunTask, index: int, size: int, counts: dict[str, int]) -> bytes:
-    """One raw envelope v1 line: a playlist of ``size`` items in the ``item`` shape."""
-    rng = random.Random(f"{task.seed}/playlist/{index}")
-    playlist_id, owner = spotify_id(rng), f"user{rng.randrange(10_000):05d}"
-    snapshot = datetime.fromisoformat(f"{task.snapshot_date}T00:00:00+00:00")
-    picks = rng.choices(range(len(catalog.tracks)), cum_weights=catalog.cum_weights, k=size)
-    added_by = (
-        f'{{"external_urls":{{"spotify":"{OPEN}/user/{owner}"}},"href":"{API}/users/{owner}",'
-        f'"id":"{owner}","type":"user","uri":"spotify:user:{owner}"}}'
-    )
-    items = []
-    for pick in picks:
-        added = snapshot - timedelta(seconds=rng.randrange(1, 3 * 365 * 86_400))
-        draw, is_local = rng.random(), False
-        if draw < NULL_RATE:
-            entity, kind = "null", "null_item"
-        elif draw < NULL_RATE + LOCAL_RATE:
-            entity, kind, is_local = local_json(rng), "local_file", True
-        elif draw < NULL_RATE + LOCAL_RATE + EPISODE_RATE:
-            entity, kind = rng.choice(catalog.episodes), "episode"
-        else:
-            entity, kind = track_json(catalog, pick), "song"
-        counts[kind] += 1
-        items.append(
-            f'{{"added_at":"{added:%Y-%m-%dT%H:%M:%SZ}","added_by":{added_by},'
-            f'"is_local":{"true" if is_local else "false"},"primary_color":null,'
-            f'"video_thumbnail":{{"url":null}},"item":{entity}}}'
-        )
-    extracted = datetime.fromisoformat(task.started_at) + timedelta(seconds=index % 600, milliseconds=index)
-    header = {
-        "schema_version": 1,
-        "run_id": task.run_id,
-        "snapshot_date": task.snapshot_date,
-        "extracted_at": f"{extracted:%Y-%m-%dT%H:%M:%S}.{extracted.microsecond // 1000:03d}Z",
-        "playlist": {
-            "id": playlist_id,
-            "name": title(rng, rng.randint(1, 4)),
-            "owner_id": owner,
-            "owner_name": title(rng, 1),
-            "snapshot_id": "".join(rng.choices(BASE62, k=32)),
-            "description": " ".join(rng.choices(WORDS, k=rng.randint(0, 20))),
-            "public": rng.random() < 0.8,
-            "collaborative": rng.random() < 0.05,
-            "total_items": size,
-            "url": f"{OPEN}/playlist/{playlist_id}",
-        },
-    }
-    head = json.dumps(header, **JSON_COMPACT)[:-1]  # reopen the object to append "items"
-    return f'{head},"items":[{",".join(items)}]}}\n'.encode()
-
-
-_CATALOG: dict[tuple[int, int], Catalog] = {}
-
-
-def write_run(task: RunTask) -> Generated:
-    """Write one run's raw file, in parts past ``part_max_bytes`` (as the extractor does)."""
-    key = (task.seed, task.total_items)
-    if key not in _CATALOG:
-        _CATALOG.clear()
-        _CATALOG[key] = build_catalog(*key)
-    catalog, stats = _CATALOG[key], Generated()
-    folder = Path(task.raw_root) / f"snapshot_date={task.snapshot_date}"
-    folder.mkdir(parents=True, exist_ok=True)
-    parts: list[list[bytes]] = [[]]
-    size = 0
-    for index, items in task.playlists:
-        line = playlist_line(catalog, task, index, items, stats.items)
-        if parts[-1] and size + len(line) > task.part_max_bytes:
-            parts.append([])
-            size = 0
-        parts[-1].append(line)
-        size += len(line)
-        stats.playlists += 1
-        stats.uncompressed_bytes += len(line)
-    for number, lines in enumerate(parts, start=1):
-        name = f"{task.run_id}.jsonl.gz" if len(parts) == 1 else f"{task.run_id}-{number:04d}.jsonl.gz"
-        body = gzip.compress(b"".join(lines), compresslevel=task.gzip_level, mtime=0)
-        (folder / name).write_bytes(body)
-        stats.files += 1
-        stats.compressed_bytes += len(body)
-    return stats
-
-
-def playlist_sizes(rng: random.Random, scale: Scale) -> list[int]:
-    """Sizes between about half and 1.5 times the mean, summing to exactly playlists x items."""
-    weights = [rng.uniform(0.5, 1.5) for _ in range(scale.playlists)]
-    factor = scale.total_items / sum(weights)
-    sizes = [max(1, int(weight * factor)) for weight in weights]
-    for index in range(scale.total_items - sum(sizes)):
-        sizes[index % scale.playlists] += 1
-    return sizes
-
-
-def generate_day(
-    raw_root: Path,
-    scale: Scale,
-    snapshot_date: str,
-    seed: int,
-    runs: int,
-    gzip_level: int,
-    part_max_bytes: int,
-    workers: int,
-) -> Generated:
-    """Write the synthetic day's raw files (``runs`` extraction runs) with ``workers`` processes."""
-    rng = random.Random(f"{seed}/day/{scale.playlists}x{scale.items}")
-    sizes = playlist_sizes(rng, scale)
-    day = datetime.fromisoformat(f"{snapshot_date}T06:00:00+00:00")
-    chunks = [list(enumerate(sizes))[run::runs] for run in range(min(runs, scale.playlists))]
-    tasks = []
-    for run, chunk in enumerate(chunks):
-        started = day + timedelta(minutes=15 * run)
-        tasks.append(
-            RunTask(
-                raw_root=str(raw_root),
-                snapshot_date=snapshot_date,
-                seed=seed,
-                total_items=scale.total_items,
-                run_id=f"{started:%Y%m%dT%H%M%SZ}-{rng.getrandbits(32):08x}",
-                started_at=started.isoformat(),
-                playlists=tuple(chunk),
-                part_max_bytes=part_max_bytes,
-                gzip_level=gzip_level,
-            )
-        )
-    total = Generated()
-    # Separate processes: parallel gzip, and the driver's own peak RSS stays the Spark driver's.
-    with ProcessPoolExecutor(
-        max_workers=max(1, min(workers, len(tasks))), mp_context=get_context("spawn")
-    ) as pool:
-        for stats in pool.map(write_run, tasks):
-            total.add(stats)
-    return total
-
-
-# ---------------------------------------------------------------------------------------------
-# Memory: the driver (this process), the Spark JVM, and the Python workers Spark forks
-# ---------------------------------------------------------------------------------------------
-
-
-def proc_status(pid: int | str) -> dict[str, int]:
-    """The ``kB`` fields of /proc/<pid>/status (VmRSS, VmHWM, ...) in bytes; empty if gone."""
+def become_subreaper() -> bool:
+    """Adopt orphaned descendants (PR_SET_CHILD_SUBREAPER): when ``spotify-etl`` exits before its
+    JVM, the JVM stays in this process's tree, so its memory is still sampled, the next engine does
+    not start until it is gone, and its CPU time is collected when it is reaped here."""
     try:
-        with open(f"/proc/{pid}/status") as handle:
-            lines = handle.read().splitlines()
-    except OSError:
-        return {}
-    fields = {}
-    for line in lines:
-        name, _, value = line.partition(":")
-        parts = value.split()
-        if len(parts) == 2 and parts[1] == "kB":
-            fields[name] = int(parts[0]) * 1024
-    return fields
-
-
-def reset_peak(pid: int | str) -> bool:
-    """Reset a process's VmHWM to its current RSS (``echo 5 > /proc/<pid>/clear_refs``)."""
-    try:
-        with open(f"/proc/{pid}/clear_refs", "w") as handle:
-            handle.write("5")
-    except OSError:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
         return False
-    return True
 
 
-def process_table() -> dict[int, tuple[int, str]]:
-    """Every process's (parent pid, command name), from /proc/<pid>/stat."""
+def process_parents() -> dict[int, tuple[int, str]]:
+    """Every live process's (parent pid, command name), from /proc/<pid>/stat."""
     table = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
-            with open(f"/proc/{entry}/stat") as handle:
-                stat = handle.read()
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                stat = handle.read().decode("utf-8", "replace")
         except OSError:
             continue
-        name = stat[stat.index("(") + 1 : stat.rindex(")")]
-        table[int(entry)] = (int(stat[stat.rindex(")") + 2 :].split()[1]), name)
+        close = stat.rindex(")")
+        table[int(entry)] = (int(stat[close + 2 :].split()[1]), stat[stat.index("(") + 1 : close])
     return table
 
 
-def spark_cpu_seconds(jvm_pid: int | None) -> float | None:
-    """CPU time used so far by the Spark JVM and its Python workers (the daemon's reaped workers too).
-
-    Counted as the JVM's own and reaped children's time plus every live Python descendant's, so a
-    worker is counted once whether it is alive (its own time) or gone (its parent's ``cutime``).
-    """
-    if jvm_pid is None:
-        return None
-    pids = [jvm_pid, *(pid for pid, name in descendants(jvm_pid) if name.startswith("python"))]
-    ticks = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def descendants(pid: int, table: Mapping[int, tuple[int, str]] | None = None) -> Iterator[tuple[int, str]]:
-    """(pid, command name) of every descendant of ``pid``."""
-    table = table if table is not None else process_table()
+def descendants(pid: int, table: Mapping[int, tuple[int, str]]) -> list[int]:
     children: dict[int, list[int]] = {}
     for child, (parent, _) in table.items():
         children.setdefault(parent, []).append(child)
-    stack = list(children.get(pid, []))
+    found, stack = [], list(children.get(pid, []))
     while stack:
         child = stack.pop()
-        yield child, table[child][1]
+        found.append(child)
         stack.extend(children.get(child, []))
+    return found
 
 
-def find_jvm_pid() -> int | None:
-    """The Spark JVM: the ``java`` process started by (a descendant of) this process."""
+def memory_of(pid: int) -> tuple[int, int, int] | None:
+    """(VmSize, VmRSS, VmHWM) in bytes, or None when the process is gone (or a zombie)."""
+    fields = {}
     try:
-        import psutil  # optional
-    except ImportError:
-        return next((pid for pid, name in descendants(os.getpid()) if name == "java"), None)
-    for child in psutil.Process().children(recursive=True):
-        if child.name() == "java":
-            return child.pid
-    return None
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith(("VmSize:", "VmHWM:", "VmRSS:")):
+                    name, value = line.split(":", 1)
+                    fields[name] = int(value.split()[0]) * 1024
+                    if name == "VmRSS":
+                        break
+    except OSError:
+        return None
+    if len(fields) < 3:
+        return None
+    return fields["VmSize"], fields["VmRSS"], fields["VmHWM"]
 
 
-class MemorySampler(threading.Thread):
-    """Samples the RSS of the JVM and of its Python worker processes every ``interval`` seconds.
+class TreeMonitor(threading.Thread):
+    """Samples the memory of every descendant of this process every ``interval`` seconds.
 
-    The JVM's and the driver's peaks are read exactly from VmHWM; the Python workers come and
-    go, so their peak (the sum over the workers alive at one moment) is sampled.
+    ``peak_tree_rss`` is the largest sum of RSS over the processes alive at one sample (pages
+    shared between processes, e.g. forked Python workers, count once per process; a child still
+    sharing its parent's address space before its exec, as the JVM's vfork to spawn a worker, is
+    not counted twice); ``peak_process_hwm`` the largest VmHWM (the kernel's own peak RSS) of any
+    single process.
     """
 
-    def __init__(self, jvm_pid: int | None, interval: float = 0.2) -> None:
-        super().__init__(name="memory-sampler", daemon=True)
-        self.jvm_pid, self.interval = jvm_pid, interval
-        self._stop_event = threading.Event()
-        self._lock = threading.Lock()
-        self.workers_peak = 0
-        self.workers_max_count = 0
+    def __init__(self, interval: float) -> None:
+        super().__init__(name="tree-monitor", daemon=True)
+        self.interval = interval
+        self.me = os.getpid()
+        self._halt = threading.Event()
+        self.peak_tree_rss = 0
+        self.peak_tree = []  # (command name, RSS) of each process at the peak sample
+        self.peak_process_hwm = 0
+        self.peak_process_name = ""
+        self.max_processes = 0
+        self.names: set[str] = set()
+        self.samples = 0
+        self.shared_skipped = 0
 
-    def reset(self) -> None:
-        with self._lock:
-            self.workers_peak = self.workers_max_count = 0
-
-    def sample(self) -> None:
-        if self.jvm_pid is None:
-            return
-        workers = [pid for pid, name in descendants(self.jvm_pid) if name.startswith("python")]
-        rss = sum(proc_status(pid).get("VmRSS", 0) for pid in workers)
-        with self._lock:
-            self.workers_peak = max(self.workers_peak, rss)
-            self.workers_max_count = max(self.workers_max_count, len(workers))
+    def sample(self) -> list[int]:
+        table = process_parents()
+        tree = descendants(self.me, table)
+        memory = {pid: found for pid in tree if (found := memory_of(pid)) is not None}
+        members = []
+        for pid, (size, rss, hwm) in memory.items():
+            parent = memory.get(table[pid][0])
+            if parent is not None and parent[:2] == (size, rss):
+                # A child that has not exec'd yet (the JVM's vfork to spawn a Python worker):
+                # it shares its parent's memory and reports the very same figures.
+                self.shared_skipped += 1
+                continue
+            name = table[pid][1]
+            members.append((name, rss))
+            self.names.add(name)
+            if hwm > self.peak_process_hwm:
+                self.peak_process_hwm, self.peak_process_name = hwm, name
+        total = sum(rss for _, rss in members)
+        if total > self.peak_tree_rss:
+            self.peak_tree_rss, self.peak_tree = total, sorted(members, key=lambda m: -m[1])
+        self.max_processes = max(self.max_processes, len(members))
+        self.samples += 1
+        return tree
 
     def run(self) -> None:
-        while not self._stop_event.wait(self.interval):
+        while not self._halt.is_set():
             self.sample()
+            self._halt.wait(self.interval)
 
     def stop(self) -> None:
-        self._stop_event.set()
+        self._halt.set()
         self.join()
 
 
-# ---------------------------------------------------------------------------------------------
-# Running and measuring the jobs
-# ---------------------------------------------------------------------------------------------
+def cpu_seconds(usage: Any) -> float:
+    return usage.ru_utime + usage.ru_stime
 
 
-def tree_bytes(path: Path, suffix: str = "") -> int:
-    """Total size of the files under ``path`` whose name ends with ``suffix``."""
-    if not path.exists():
-        return 0
-    return sum(f.stat().st_size for f in path.rglob(f"*{suffix}") if f.is_file())
+def run_measured(
+    argv: Sequence[str],
+    cwd: Path,
+    log_path: Path,
+    env: Mapping[str, str],
+    interval: float,
+    tree_timeout: float = 120.0,
+) -> dict[str, Any]:
+    """Run one engine as a process; wall time from start to its exit, and its tree's memory/CPU.
 
-
-def measured(
-    step: Callable[[], dict[str, Any]], sampler: MemorySampler, jvm_pid: int | None, spark: Any
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Run ``step`` once; return its report and its wall time and peak memory."""
-    gc.collect()
-    spark.sparkContext._jvm.java.lang.System.gc()  # a comparable heap before each measurement
-    driver_reset = reset_peak("self")
-    jvm_reset = jvm_pid is None or reset_peak(jvm_pid)
-    sampler.reset()
+    It then reaps every child of this process (adopted orphans included) until none is left: call
+    it from a process that has no other children (the benchmark, or a test's own subprocess).
+    """
+    monitor = TreeMonitor(interval)
     load = os.getloadavg()[0]
-    cpu_before, driver_before = spark_cpu_seconds(jvm_pid), resource.getrusage(resource.RUSAGE_SELF)
-    started = time.perf_counter()
-    report = step()
-    seconds = time.perf_counter() - started
-    cpu_after, driver_after = spark_cpu_seconds(jvm_pid), resource.getrusage(resource.RUSAGE_SELF)
-    sampler.sample()
-    jvm = proc_status(jvm_pid) if jvm_pid else {}
-    return report, {
-        "seconds": round(seconds, 3),
-        "spark_cpu_seconds": None if cpu_before is None else round(cpu_after - cpu_before, 2),
-        "driver_cpu_seconds": round(
-            driver_after.ru_utime + driver_after.ru_stime - driver_before.ru_utime - driver_before.ru_stime, 2
-        ),
-        "load_average_1m_before": round(load, 2),
-        "driver_peak_rss_bytes": proc_status("self").get("VmHWM"),
-        "jvm_peak_rss_bytes": jvm.get("VmHWM"),
-        "python_workers_peak_rss_bytes_sampled": sampler.workers_peak,
-        "python_workers_max": sampler.workers_max_count,
-        "peaks_reset_per_job": driver_reset and jvm_reset,
+    with open(log_path, "wb") as log:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            list(argv), cwd=cwd, env=dict(env), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        monitor.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        except BaseException:  # interrupted: take the whole engine down with us
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            monitor.stop()
+            raise
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+    cpu = cpu_seconds(usage)
+    max_rss = usage.ru_maxrss * 1024
+    # Orphans (the JVM when its Python parent exits first) are adopted and reaped here, zombies
+    # included, so that their CPU time counts and the next engine starts on a quiet machine.
+    deadline = time.monotonic() + tree_timeout
+    lingering = True
+    while lingering and time.monotonic() < deadline:
+        try:
+            pid, _, orphan = os.wait4(-1, os.WNOHANG)
+        except ChildProcessError:  # no child left (adopted orphans are children too)
+            pid, orphan = 0, None
+        if pid:
+            cpu += cpu_seconds(orphan)
+            max_rss = max(max_rss, orphan.ru_maxrss * 1024)
+            continue
+        lingering = bool(descendants(os.getpid(), process_parents()))
+        if lingering:
+            time.sleep(0.05)
+    tree_gone = time.perf_counter() - started
+    monitor.stop()
+    return {
+        "returncode": process.returncode,
+        "wall_seconds": round(wall, 3),
+        "tree_exit_seconds": round(tree_gone, 3),
+        "cpu_seconds": round(cpu, 2),
+        "peak_tree_rss_bytes": monitor.peak_tree_rss,
+        "peak_tree_processes": [{"name": name, "rss_bytes": rss} for name, rss in monitor.peak_tree],
+        "peak_process_hwm_bytes": max(monitor.peak_process_hwm, max_rss),
+        "peak_process": monitor.peak_process_name,
+        "max_processes": monitor.max_processes,
+        "processes": sorted(monitor.names),
+        "samples": monitor.samples,
+        "samples_skipping_a_shared_child": monitor.shared_skipped,
+        "load_1m_before": round(load, 2),
+        "lingering_after_timeout": lingering,
     }
 
 
-def run_once(
-    spark: Any, raw_root: Path, lake: Path, snapshot_date: str, sampler: MemorySampler, jvm_pid: int | None
-) -> dict[str, Any]:
-    """normalize_items then build_tables for one date, as local_workflow.transform_date chains them."""
-    from spotify_etl.jobs import BUILD_TABLES, NORMALIZE_ITEMS, build_tables, normalize_items
-    from spotify_etl.jobs.entry import run_local_job
+# ---------------------------------------------------------------------------------------------
+# The engines
+# ---------------------------------------------------------------------------------------------
 
-    result: dict[str, Any] = {"jobs": {}, "reports": {}}
-    steps = (
-        (NORMALIZE_ITEMS, normalize_items.run, {"raw_path": str(raw_root), "lake_path": str(lake)}),
-        (BUILD_TABLES, build_tables.run, {"lake_path": str(lake)}),
-    )
-    for spec, run, arguments in steps:
-        arguments = {**arguments, "snapshot_date": snapshot_date}
+
+def spotify_etl_command() -> list[str]:
+    script = Path(sys.executable).parent / "spotify-etl"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("spotify-etl")
+    return [found] if found else [sys.executable, "-m", "spotify_etl.cli"]
+
+
+def link_day(raw_root: Path, lake_raw: Path, snapshot_date: str) -> None:
+    """Put the cached day's files in a fresh lake's raw zone (hard links; copies across devices)."""
+    source = raw_root / f"snapshot_date={snapshot_date}"
+    target = lake_raw / f"snapshot_date={snapshot_date}"
+    target.mkdir(parents=True)
+    for path in sorted(source.iterdir()):
         try:
-            report, metrics = measured(
-                lambda spec=spec, run=run, arguments=arguments: run_local_job(spark, spec, run, arguments),
-                sampler,
-                jvm_pid,
-                spark,
-            )
-        except Exception as error:  # a failed check (reconciliation, quality): record and stop
-            result["error"] = f"{spec.name}: {type(error).__name__}: {error}"
-            return result
-        result["jobs"][spec.name] = metrics
-        result["reports"][spec.name] = report
+            os.link(path, target / path.name)
+        except OSError:
+            shutil.copy2(path, target / path.name)
+
+
+def prepare(engine: str, raw_root: Path, run_dir: Path, snapshot_date: str) -> tuple[list[str], Path]:
+    """The command line of one engine's run and the root its tables are written under."""
+    if engine == "spark":
+        lake = run_dir / "lake"
+        link_day(raw_root, lake / "raw", snapshot_date)
+        argv = [*spotify_etl_command(), "transform", "--lake", str(lake), "--snapshot-date", snapshot_date]
+        return argv, lake / "curated"
+    out = run_dir / "out"
+    script = BASELINES / f"{engine}_transform.py"
+    argv = [sys.executable, str(script), "--raw", str(raw_root), "--out", str(out)]
+    return [*argv, "--snapshot-date", snapshot_date], out
+
+
+def parquet_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.parquet") if not p.name.startswith((".", "_")))
+
+
+def count_output(tables_root: Path, snapshot_date: str, tables: Sequence[str]) -> dict[str, Any]:
+    """Rows (from the Parquet footers, read with pyarrow) and files of each table's partition."""
+    import pyarrow.parquet as pq
+
+    rows, files, nbytes = {}, {}, {}
+    for table in tables:
+        found = parquet_files(tables_root / table / f"snapshot_date={snapshot_date}")
+        files[table] = len(found)
+        rows[table] = sum(pq.read_metadata(path).num_rows for path in found) if found else None
+        nbytes[table] = sum(path.stat().st_size for path in found)
+    return {"rows": rows, "files": files, "parquet_bytes": nbytes}
+
+
+def engine_report(engine: str, run_dir: Path, log_path: Path, snapshot_date: str) -> dict[str, Any] | None:
+    """What the engine said about itself: its skip counts and step timings (not trusted for rows)."""
+    if engine == "spark":
+        path = run_dir / "lake" / "reports" / f"snapshot_date={snapshot_date}" / "build_tables.json"
+        if not path.exists():
+            return None
+        report = json.loads(path.read_text())
+        # local_workflow prints "  <job>  <date> done in <s> s" per job
+        log = log_path.read_text(errors="replace") if log_path.exists() else ""
+        jobs = {job: float(seconds) for job, seconds in JOB_DONE.findall(log)}
+        return {"skipped": report.get("skipped"), "rows": report.get("rows"), "timings": jobs or None}
+    try:
+        last = log_path.read_text(errors="replace").strip().splitlines()[-1]
+        return json.loads(last)
+    except (IndexError, json.JSONDecodeError):
+        return None
+
+
+def log_tail(path: Path, lines: int = 15) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def run_engine(
+    engine: str,
+    raw_root: Path,
+    run_dir: Path,
+    expected: Mapping[str, Any],
+    args: argparse.Namespace,
+    env: Mapping[str, str],
+) -> dict[str, Any]:
+    shutil.rmtree(run_dir, ignore_errors=True)
+    run_dir.mkdir(parents=True)
+    argv, tables_root = prepare(engine, raw_root, run_dir, args.date)
+    log_path = run_dir / f"{engine}.log"
+    result: dict[str, Any] = {"engine": engine, "command": argv}
+    result |= run_measured(argv, run_dir, log_path, env, args.sample_interval)
+    tables = (*TABLES, "playlist") if engine == "spark" else TABLES
+    result |= count_output(tables_root, args.date, tables)
+    result["report"] = engine_report(engine, run_dir, log_path, args.date)
+    result["problems"] = problems_of(result, expected)
+    if result["returncode"] != 0:
+        result["log_tail"] = log_tail(log_path)
+    if not args.keep:
+        shutil.rmtree(run_dir, ignore_errors=True)
     return result
 
 
-def reconciliation_problems(result: Mapping[str, Any], generated: Generated) -> list[str]:
-    """Why a run's reports do not add up (empty when they do)."""
-    if "error" in result:
-        return [result["error"]]
-    normalized, built = result["reports"]["normalize_items"], result["reports"]["build_tables"]
-    balance = built["reconciliation"]
-    items_read, songs = normalized["items_read"], built["rows"]["song"]
-    skipped, quarantined = sum(built["skipped"].values()), balance["quarantined_items"]
+def problems_of(result: Mapping[str, Any], expected: Mapping[str, Any]) -> list[str]:
+    """Why an engine's output does not match the generated day (empty when it does)."""
     problems = []
-    if items_read != songs + skipped + quarantined:
-        problems.append(
-            f"items read {items_read} != songs {songs} + skipped {skipped} + quarantined {quarantined}"
-        )
-    if not (balance["holds"] and normalized["items_reconciled"]):
-        problems.append(f"a report says it does not reconcile: {balance}")
-    expected = {"items_read": sum(generated.items.values()), **generated.items, "quarantined": 0}
-    actual = {"items_read": items_read, "song": songs, "quarantined": quarantined}
-    actual |= {kind: built["skipped"].get(kind, 0) for kind in generated.items if kind != "song"}
-    if actual != expected or set(built["skipped"]) - set(generated.items):
-        problems.append(f"counts differ from the generated day: expected {expected}, got {actual}")
+    if result["returncode"] != 0:
+        problems.append(f"{result['engine']} exited with {result['returncode']}")
+    for table in TABLES:
+        want, got = expected[EXPECTED_KEY[table]], result["rows"].get(table)
+        if got != want:
+            problems.append(f"{result['engine']} {table}: {got} rows, expected {want}")
+    if "playlist" in result["rows"] and result["rows"]["playlist"] != expected["playlists"]:
+        got, want = result["rows"]["playlist"], expected["playlists"]
+        problems.append(f"{result['engine']} playlist: {got} rows, expected {want}")
+    skipped = (result.get("report") or {}).get("skipped")
+    if result["returncode"] == 0 and skipped is not None:
+        want = {reason: count for reason, count in expected["skipped"].items() if count}
+        got = {reason: count for reason, count in skipped.items() if count}
+        if got != want:
+            problems.append(f"{result['engine']} skipped {got}, expected {want}")
     return problems
 
 
-def summarise(repeats: Sequence[Mapping[str, Any]], items: int) -> dict[str, Any]:
-    """Median, min and max per job (and for the two together) over the repeats."""
-    summary = {}
-    jobs = ("normalize_items", "build_tables")
-    for job in (*jobs, "total"):
-        if job == "total":
-            seconds = [sum(r["jobs"][j]["seconds"] for j in jobs) for r in repeats]
-            cpu = [sum(r["jobs"][j]["spark_cpu_seconds"] or 0 for j in jobs) for r in repeats]
-            memory = {}
-        else:
-            seconds = [r["jobs"][job]["seconds"] for r in repeats]
-            cpu = [r["jobs"][job]["spark_cpu_seconds"] or 0 for r in repeats]
-            memory = {
-                key: max(r["jobs"][job][key] or 0 for r in repeats)
-                for key in (
-                    "driver_peak_rss_bytes",
-                    "jvm_peak_rss_bytes",
-                    "python_workers_peak_rss_bytes_sampled",
-                )
-            }
-        median = statistics.median(seconds)
-        summary[job] = {
-            "seconds_median": round(median, 3),
-            "seconds_min": round(min(seconds), 3),
-            "seconds_max": round(max(seconds), 3),
-            "items_per_second": round(items / median) if median else None,
-            "spark_cpu_seconds_median": round(statistics.median(cpu), 2),
-            "load_1m_max": max(
-                r["jobs"][j]["load_average_1m_before"]
-                for r in repeats
-                for j in (jobs if job == "total" else [job])
-            ),
-            **memory,
-        }
-    return summary
+# ---------------------------------------------------------------------------------------------
+# Summaries, ratios and targets
+# ---------------------------------------------------------------------------------------------
 
 
-def bench_scale(
-    spark: Any,
-    scale: Scale,
-    args: argparse.Namespace,
-    workdir: Path,
-    sampler: MemorySampler,
-    jvm_pid: int | None,
-    say: Callable[[str], None],
-    repeat: int,
-) -> dict[str, Any]:
-    """Generate one scale's day, run the jobs ``repeat`` times (a fresh lake each), collect it all."""
-    root = workdir / f"{scale.name}-{scale.playlists}x{scale.items}"
-    raw_root = root / "raw"
-    started = time.perf_counter()
-    generated = generate_day(
-        raw_root,
-        scale,
-        args.date,
-        args.seed,
-        args.runs,
-        args.gzip_level,
-        args.part_mib << 20,
-        args.gen_workers,
-    )
-    generation_seconds = time.perf_counter() - started
-    say(
-        f"{scale.label}: generated {sum(generated.items.values()):,} items in {generated.playlists} "
-        f"playlists, {generated.files} files, {mib(generated.compressed_bytes)} gzip "
-        f"({mib(generated.uncompressed_bytes)} JSON) in {generation_seconds:.1f} s"
-    )
-    repeats, problems = [], []
-    for number in range(1, repeat + 1):
-        lake = root / f"lake-{number}"
-        result = run_once(spark, raw_root, lake, args.date, sampler, jvm_pid)
-        problems = reconciliation_problems(result, generated)
-        result["reconciles"] = not problems
-        if not problems:
-            result["output_bytes"] = {
-                name: tree_bytes(lake / "curated" / name / f"snapshot_date={args.date}", ".parquet")
-                for name in result["reports"]["build_tables"]["rows"]
-            }
-            result["staging_bytes"] = tree_bytes(lake / "staging", ".parquet")
-            times = ", ".join(f"{job} {m['seconds']:.1f} s" for job, m in result["jobs"].items())
-            say(f"  repeat {number}/{repeat}: {times}")
-        repeats.append(result)
-        if not args.keep:
-            shutil.rmtree(lake, ignore_errors=True)
-        if problems:
-            what = "RUN FAILED" if "error" in result else "RECONCILIATION FAILED"
-            say(f"  repeat {number}/{repeat}: {what}: {'; '.join(problems)}")
-            break
-    if not args.keep:
-        shutil.rmtree(root, ignore_errors=True)
-    good = [r for r in repeats if r["reconciles"]]
-    last = good[-1] if good else {}
-    items = sum(generated.items.values())
+def summarise(runs: Sequence[Mapping[str, Any]], items: int) -> dict[str, Any]:
+    """Median wall time over the repeats; the largest memory; the last run's counts."""
+    walls = [r["wall_seconds"] for r in runs]
+    median = statistics.median(walls)
+    last = runs[-1]
     return {
-        "scale": dataclasses.asdict(scale),
-        "generated": {**dataclasses.asdict(generated), "seconds": round(generation_seconds, 2)},
-        "repeats": [{k: v for k, v in r.items() if k != "reports"} for r in repeats],
-        "summary": summarise(good, items) if len(good) == len(repeats) else None,
-        "rows": last.get("reports", {}).get("build_tables", {}).get("rows"),
-        "skipped": last.get("reports", {}).get("build_tables", {}).get("skipped"),
-        "reconciliation": last.get("reports", {}).get("build_tables", {}).get("reconciliation"),
-        "output_parquet_bytes": last.get("output_bytes"),
-        "staging_parquet_bytes": last.get("staging_bytes"),
-        "reconciles": bool(good) and len(good) == len(repeats),
-        "problems": problems,
+        "wall_seconds": round(median, 3),
+        "wall_min": min(walls),
+        "wall_max": max(walls),
+        "items_per_second": round(items / median) if median else None,
+        "cpu_seconds": round(statistics.median(r["cpu_seconds"] for r in runs), 2),
+        "peak_tree_rss_bytes": max(r["peak_tree_rss_bytes"] for r in runs),
+        "peak_process_hwm_bytes": max(r["peak_process_hwm_bytes"] for r in runs),
+        "load_1m_max": max(r["load_1m_before"] for r in runs),
+        "rows": last["rows"],
+        "files": last["files"],
+        "ok": all(not r["problems"] for r in runs),
     }
 
 
+def ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if not numerator or not denominator:
+        return None
+    return round(numerator / denominator, 2)
+
+
+def size_ratios(summary: Mapping[str, Mapping[str, Any]]) -> dict[str, float | None]:
+    wall = {engine: s["wall_seconds"] for engine, s in summary.items() if s["ok"]}
+    return {
+        "pandas_over_spark": ratio(wall.get("pandas"), wall.get("spark")),
+        "spark_over_duckdb": ratio(wall.get("spark"), wall.get("duckdb")),
+        "pandas_over_duckdb": ratio(wall.get("pandas"), wall.get("duckdb")),
+    }
+
+
+def targets(sizes: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The issue's targets, each PASS, FAIL or n/a (the size or an engine was not run)."""
+
+    def spark(size: str) -> Mapping[str, Any] | None:
+        entry = sizes.get(size, {}).get("summary", {}).get("spark")
+        return entry if entry and entry["ok"] else None
+
+    out = []
+
+    def check(name: str, value: float | None, passed: bool | None, detail: str) -> None:
+        status = "n/a" if passed is None else ("PASS" if passed else "FAIL")
+        out.append({"target": name, "status": status, "value": value, "detail": detail})
+
+    top = sizes.get(TARGET_SIZE, {}).get("ratios", {})
+    value = top.get("pandas_over_spark")
+    check(
+        f"at {TARGET_SIZE}, spark at least {SPARK_VS_PANDAS_MIN:g}x faster than pandas",
+        value,
+        None if value is None else value >= SPARK_VS_PANDAS_MIN,
+        "n/a" if value is None else f"pandas/spark = {value:.2f}x",
+    )
+    value = top.get("spark_over_duckdb")
+    check(
+        f"at {TARGET_SIZE}, spark takes at most {SPARK_VS_DUCKDB_MAX:g}x duckdb's time",
+        value,
+        None if value is None else value <= SPARK_VS_DUCKDB_MAX,
+        "n/a" if value is None else f"spark/duckdb = {value:.2f}x",
+    )
+    big, base = spark(TARGET_SIZE), spark(BASE_SIZE)
+    value = ratio(big["wall_seconds"], base["wall_seconds"]) if big and base else None
+    check(
+        f"{BASE_SIZE} -> {TARGET_SIZE}, spark's time grows at most linearly",
+        value,
+        None if value is None else value <= GROWTH_MAX,
+        "n/a"
+        if value is None
+        else f"t({TARGET_SIZE}) / t({BASE_SIZE}) = {big['wall_seconds']:.1f} s / "
+        f"{base['wall_seconds']:.1f} s = {value:.2f} (<= {GROWTH_MAX:g})",
+    )
+    value = ratio(big["peak_tree_rss_bytes"], base["peak_tree_rss_bytes"]) if big and base else None
+    check(
+        f"{BASE_SIZE} -> {TARGET_SIZE}, spark's peak memory stays bounded",
+        value,
+        None if value is None else value <= MEMORY_GROWTH_MAX,
+        "n/a"
+        if value is None
+        else f"peak tree RSS {gib(base['peak_tree_rss_bytes'])} -> {gib(big['peak_tree_rss_bytes'])} "
+        f"= x{value:.2f} for 10x the items (<= x{MEMORY_GROWTH_MAX:g})",
+    )
+    files = {
+        size: spark(size)["files"]
+        for size in sizes
+        if spark(size) is not None and size in raw_generator.SIZES
+    }
+    single = {size: all(count == 1 for count in f.values()) for size, f in files.items()}
+    check(
+        "one Parquet file per table partition (spark)",
+        None,
+        None if not files else all(single.values()),
+        ", ".join(f"{size}: {'yes' if ok else files[size]}" for size, ok in single.items()) or "n/a",
+    )
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
-# Machine description and reporting
+# Printing
 # ---------------------------------------------------------------------------------------------
+
+
+def gib(count: int | None) -> str:
+    if not count:
+        return "-"
+    return f"{count / 2**30:.2f} GiB" if count >= 2**30 else f"{count / 2**20:.0f} MiB"
 
 
 def mib(count: int | None) -> str:
     return "-" if count is None else f"{count / 2**20:,.1f} MiB"
 
 
-def cpu_model() -> str | None:
-    try:
-        with open("/proc/cpuinfo") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    return line.partition(":")[2].strip()
-    except OSError:
-        pass
-    return platform.processor() or None
-
-
-def git_revision() -> dict[str, Any]:
-    def git(*command: str) -> str:
-        done = subprocess.run(["git", *command], cwd=BENCH_DIR, capture_output=True, text=True, check=False)
-        return done.stdout.strip()
-
-    return {"commit": git("rev-parse", "HEAD") or None, "dirty": bool(git("status", "--porcelain"))}
-
-
-def machine(spark: Any) -> dict[str, Any]:
-    """What the numbers were measured on."""
-    jvm = spark.sparkContext._jvm.java.lang.System
-    conf = spark.sparkContext.getConf()
-    return {
-        "hostname": platform.node(),
-        "nproc": os.cpu_count(),
-        "cpus_usable": len(os.sched_getaffinity(0)),
-        "cpu_model": cpu_model(),
-        "memory_total_bytes": proc_status_meminfo().get("MemTotal"),
-        "memory_available_bytes_at_start": proc_status_meminfo().get("MemAvailable"),
-        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
-        "os": f"{platform.system()} {platform.release()}",
-        "python": platform.python_version(),
-        "java": f"{jvm.getProperty('java.vendor')} {jvm.getProperty('java.version')}",
-        "spark": spark.version,
-        "spark_master": conf.get("spark.master"),
-        "spark_driver_memory": conf.get("spark.driver.memory"),
-        "spark_shuffle_partitions": conf.get("spark.sql.shuffle.partitions"),
-        "git": git_revision(),
-    }
-
-
-def proc_status_meminfo() -> dict[str, int]:
-    fields = {}
-    with open("/proc/meminfo") as handle:
-        for line in handle:
-            name, _, value = line.partition(":")
-            fields[name] = int(value.split()[0]) * 1024
-    return fields
+def number(value: int | None) -> str:
+    return "-" if value is None else f"{value:,}"
 
 
 def format_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -854,90 +524,193 @@ def format_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(lines)
 
 
-def render(results: Mapping[str, Any]) -> str:
-    """The readable tables: timing and memory per job, then data volumes per scale."""
-    m = results["machine"]
-    out = [
-        f"machine: {m['nproc']} CPUs ({m['cpu_model']}), {mib(m['memory_total_bytes'])} RAM, "
-        f"load {m['load_average_at_start']}; Python {m['python']}, Java {m['java']}, Spark {m['spark']} "
-        f"({m['spark_master']}, driver memory {m['spark_driver_memory']}, "
-        f"{m['spark_shuffle_partitions']} shuffle partitions)",
-        f"repeats: median of {results['config']['repeat']} (after a warm-up on {WARMUP_SCALE})",
-        "",
+def render_size(size: str, entry: Mapping[str, Any]) -> str:
+    e = entry["expected"]
+    lines = [
+        f"== {size}: {e['items']:,} items in {e['playlists']:,} playlists, {len(e['files'])} raw file(s), "
+        f"{mib(e['compressed_bytes'])} gzip ({mib(e['uncompressed_bytes'])} JSON); expected rows "
+        f"album {e['albums']:,}, artist {e['artists']:,}, song {e['songs']:,}; skipped "
+        + ", ".join(f"{k} {v:,}" for k, v in e["skipped"].items())
     ]
-    timing = []
-    for entry in results["scales"]:
-        label = f"{entry['scale']['name']} {entry['scale']['playlists']}x{entry['scale']['items']}"
-        for job, s in (entry["summary"] or {}).items():
-            timing.append(
-                [
-                    label,
-                    job,
-                    f"{s['seconds_median']:.2f}",
-                    f"{s['seconds_min']:.2f}-{s['seconds_max']:.2f}",
-                    f"{s['items_per_second']:,}",
-                    f"{s['spark_cpu_seconds_median']:.1f}",
-                    f"{s['load_1m_max']:.1f}",
-                    mib(s.get("jvm_peak_rss_bytes")),
-                    mib(s.get("driver_peak_rss_bytes")),
-                    mib(s.get("python_workers_peak_rss_bytes_sampled")),
-                ]
-            )
-    out.append(
-        format_table(
+    rows = []
+    for engine, s in entry["summary"].items():
+        files = "/".join(str(s["files"].get(t, "-")) for t in (*TABLES, "playlist") if t in s["files"])
+        rows.append(
             [
-                "scale",
-                "job",
-                "median s",
-                "min-max s",
-                "items/s",
-                "CPU s",
-                "load",
-                "JVM peak",
-                "driver peak",
-                "py workers",
-            ],
-            timing,
-        )
-    )
-    out.append("")
-    volume = []
-    for entry in results["scales"]:
-        label = f"{entry['scale']['name']} {entry['scale']['playlists']}x{entry['scale']['items']}"
-        generated, rows, sizes = entry["generated"], entry["rows"] or {}, entry["output_parquet_bytes"] or {}
-        volume.append(
-            [
-                label,
-                f"{sum(generated['items'].values()):,}",
-                generated["files"],
-                mib(generated["compressed_bytes"]),
-                mib(generated["uncompressed_bytes"]),
-                *(f"{rows.get(t, 0):,}" for t in ("song", "album", "artist", "playlist")),
-                mib(sum(sizes.values()) if sizes else None),
-                mib(entry["staging_parquet_bytes"]),
-                "yes" if entry["reconciles"] else "NO",
+                engine,
+                f"{s['wall_seconds']:.1f}"
+                + (f" ({s['wall_min']:.1f}-{s['wall_max']:.1f})" if s["wall_min"] != s["wall_max"] else ""),
+                number(s["items_per_second"]),
+                f"{s['cpu_seconds']:.1f}",
+                gib(s["peak_tree_rss_bytes"]),
+                gib(s["peak_process_hwm_bytes"]),
+                *(number(s["rows"].get(t)) for t in TABLES),
+                files,
+                f"{s['load_1m_max']:.1f}",
+                "ok" if s["ok"] else "MISMATCH",
             ]
         )
-    out.append(
-        format_table(
-            [
-                "scale",
-                "items",
-                "files",
-                "raw gzip",
-                "raw JSON",
-                "song",
-                "album",
-                "artist",
-                "playlist",
-                "curated",
-                "staging",
-                "reconciles",
-            ],
-            volume,
-        )
-    )
+    header = ["engine", "wall s", "items/s", "CPU s", "peak tree RSS", "max proc HWM"]
+    header += [*TABLES, "files/partition", "load", "counts"]
+    lines.append(format_table(header, rows))
+    r = entry["ratios"]
+    parts = [
+        f"pandas/spark {r['pandas_over_spark']:.2f}x" if r["pandas_over_spark"] else None,
+        f"spark/duckdb {r['spark_over_duckdb']:.2f}x" if r["spark_over_duckdb"] else None,
+        f"pandas/duckdb {r['pandas_over_duckdb']:.2f}x" if r["pandas_over_duckdb"] else None,
+    ]
+    if any(parts):
+        lines.append("ratios (wall time): " + ", ".join(p for p in parts if p))
+    for engine, runs in entry["runs"].items():
+        steps = ((runs[-1].get("report") or {}).get("timings") or {}) if runs else {}
+        if steps:
+            rest = runs[-1]["wall_seconds"] - sum(steps.values())
+            lines.append(
+                f"  {engine} steps (last run): "
+                + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in steps.items())
+                + f", the rest (start-up, imports, exit) {rest:.1f} s"
+            )
+    for engine, runs in entry["runs"].items():
+        for run in runs:
+            for problem in run["problems"]:
+                lines.append(f"  MISMATCH {problem}")
+            if run.get("log_tail"):
+                lines.append(f"  {engine} log (last lines):\n    " + run["log_tail"].replace("\n", "\n    "))
+    return "\n".join(lines)
+
+
+def render(results: Mapping[str, Any]) -> str:
+    m, c = results["machine"], results["config"]
+    out = [
+        f"machine: {m['nproc']} CPUs ({m['cpu_model']}), {gib(m['memory_total_bytes'])} RAM, load "
+        f"{m['load_average_at_start']} at start, {results.get('load_average_at_end')} at end; Python "
+        f"{m['python']}, {m['java']}, Spark {m['versions'].get('pyspark')}, pandas "
+        f"{m['versions'].get('pandas')}, DuckDB {m['versions'].get('duckdb')}, pyarrow "
+        f"{m['versions'].get('pyarrow')}",
+        f"spark: `spotify-etl transform`, driver memory {c['driver_memory']}; repeats: {c['repeat']} "
+        f"(median wall time); memory sampled every {c['sample_interval']} s",
+        "",
+    ]
+    for size, entry in results["sizes"].items():
+        out += [render_size(size, entry), ""]
+    out.append("targets (spark = the whole `spotify-etl transform` process, JVM start included):")
+    for target in results["targets"]:
+        out.append(f"  [{target['status']:>4}] {target['target']}: {target['detail']}")
+    extract = results.get("extract")
+    if extract is not None:
+        out += ["", "extractor benchmark (bench/bench_extract.py):", extract_text(extract)]
     return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Machine description
+# ---------------------------------------------------------------------------------------------
+
+
+def cpu_model() -> str | None:
+    with contextlib.suppress(OSError), open("/proc/cpuinfo") as handle:
+        for line in handle:
+            if line.startswith("model name"):
+                return line.partition(":")[2].strip()
+    return platform.processor() or None
+
+
+def meminfo() -> dict[str, int]:
+    fields = {}
+    with open("/proc/meminfo") as handle:
+        for line in handle:
+            name, _, value = line.partition(":")
+            fields[name] = int(value.split()[0]) * 1024
+    return fields
+
+
+def command_output(*command: str) -> str:
+    try:
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return (done.stdout + done.stderr).strip()
+
+
+def machine() -> dict[str, Any]:
+    from importlib import metadata
+
+    versions = {}
+    for package in ("pyspark", "pandas", "pyarrow", "duckdb"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    java_home = os.environ.get("JAVA_HOME")
+    java = command_output(os.path.join(java_home, "bin", "java") if java_home else "java", "-version")
+    memory = meminfo()
+    return {
+        "hostname": platform.node(),
+        "nproc": os.cpu_count(),
+        "cpus_usable": len(os.sched_getaffinity(0)),
+        "cpu_model": cpu_model(),
+        "memory_total_bytes": memory.get("MemTotal"),
+        "memory_available_bytes_at_start": memory.get("MemAvailable"),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "java": java.splitlines()[0] if java else None,
+        "versions": versions,
+        "git": {
+            "commit": command_output("git", "rev-parse", "HEAD") or None,
+            "dirty": bool(command_output("git", "status", "--porcelain")),
+        },
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The extractor benchmark (bench/bench_extract.py, when it is there)
+# ---------------------------------------------------------------------------------------------
+
+
+def run_extract_hook(args: argparse.Namespace, say: Callable[[str], None]) -> dict[str, Any]:
+    """Call ``bench_extract.run_extract_bench`` when bench/bench_extract.py exists.
+
+    Its keyword arguments are taken from what it declares among: workdir, seed, snapshot_date,
+    sizes, say, keep, regenerate (none: its own defaults). Its ``format_report`` (if any) gives the
+    printed text. Errors are recorded, not raised: this benchmark's checks stand alone.
+    """
+    if not EXTRACT_BENCH.exists():
+        say("extractor benchmark: bench/bench_extract.py is not there yet: skipped")
+        return {"skipped": "bench/bench_extract.py not found"}
+    try:
+        spec = importlib.util.spec_from_file_location("bench_extract", EXTRACT_BENCH)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules.setdefault("bench_extract", module)
+        spec.loader.exec_module(module)
+        function = module.run_extract_bench
+        offered = {
+            "workdir": args.workdir / "extract",
+            "seed": args.seed,
+            "snapshot_date": args.date,
+            "sizes": args.sizes,
+            "say": say,
+            "keep": args.keep,
+            "regenerate": args.regenerate,
+        }
+        parameters = inspect.signature(function).parameters
+        takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+        kwargs = {k: v for k, v in offered.items() if takes_any or k in parameters}
+        say("extractor benchmark ...")
+        result = dict(function(**kwargs))
+        formatter = getattr(module, "format_report", None)
+        return {"result": result, "text": formatter(result) if callable(formatter) else None}
+    except Exception as error:  # the extractor's benchmark must not sink the transform's
+        say(f"extractor benchmark failed: {type(error).__name__}: {error}")
+        return {"error": f"{type(error).__name__}: {error}"}
+
+
+def extract_text(extract: Mapping[str, Any]) -> str:
+    if extract.get("text"):
+        return extract["text"]
+    if "result" in extract:
+        return json.dumps(extract["result"], indent=2, default=str)
+    return extract.get("error") or extract.get("skipped") or ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -946,122 +719,131 @@ def render(results: Mapping[str, Any]) -> str:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--scale",
-        nargs="+",
-        choices=sorted(SCALES),
-        help=f"preset scale(s), run in order: {SCALES} (playlists, items); default {DEFAULT_SCALE}",
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter
     )
-    parser.add_argument("--playlists", type=int, help="a custom scale: number of playlists")
-    parser.add_argument("--items", type=int, help="a custom scale: mean items per playlist")
-    parser.add_argument("--repeat", type=int, default=3, help="measured runs per scale (median reported)")
-    parser.add_argument("--seed", type=int, default=42, help="generator seed (same seed, same files)")
-    parser.add_argument("--date", default="2026-11-20", help="the snapshot date to generate")
-    parser.add_argument("--runs", type=int, default=4, help="extraction runs (raw files) in the day")
-    parser.add_argument("--part-mib", type=int, default=PART_MAX_BYTES >> 20, help="raw part size (MiB)")
-    parser.add_argument("--gzip-level", type=int, default=9, help="raw gzip level (the extractor's: 9)")
+    parser.add_argument(
+        "--sizes", nargs="+", default=list(DEFAULT_SIZES), help="sizes in items: 10k, 100k, 1M or a number"
+    )
+    parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES), help="what to run")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each engine per size (median)")
+    parser.add_argument("--seed", type=int, default=raw_generator.DEFAULT_SEED, help="generator seed")
+    parser.add_argument("--date", default=raw_generator.DEFAULT_DATE, help="the snapshot date generated")
+    parser.add_argument(
+        "--workdir", type=Path, default=DEFAULT_WORKDIR, help="generated days (cached) and the runs' output"
+    )
+    parser.add_argument("--regenerate", action="store_true", help="regenerate the days even if cached")
     parser.add_argument("--gen-workers", type=int, default=os.cpu_count() or 1, help="generator processes")
-    parser.add_argument("--no-warmup", action="store_true", help="skip the warm-up run")
-    parser.add_argument("--driver-memory", help="spark.driver.memory (default: the project's, 2g)")
-    parser.add_argument("--shuffle-partitions", type=int, help="spark.sql.shuffle.partitions (default 4)")
-    parser.add_argument("--workdir", type=Path, help="where to generate (default: a new temp dir)")
-    parser.add_argument("--keep", action="store_true", help="keep the generated raw files and lakes")
+    parser.add_argument(
+        "--driver-memory",
+        help=f"SPOTIFY_ETL_DRIVER_MEMORY for spark (default: the project's, {PROJECT_DRIVER_MEMORY})",
+    )
+    parser.add_argument("--sample-interval", type=float, default=0.1, help="memory sampling period (s)")
+    parser.add_argument("--keep", action="store_true", help="keep each run's lake / output folder")
+    parser.add_argument("--extract", action="store_true", help="also run bench/bench_extract.py if present")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
+    parser.add_argument("--show", type=Path, metavar="RESULTS_JSON", help="print a saved result and exit")
     args = parser.parse_args(argv)
-    if args.playlists or args.items:
-        if args.scale:
-            parser.error("give either --scale or --playlists/--items")
-        default = SCALES[DEFAULT_SCALE]
-        args.scales = [Scale("custom", args.playlists or default[0], args.items or default[1])]
-    else:
-        args.scales = [Scale(name, *SCALES[name]) for name in (args.scale or [DEFAULT_SCALE])]
-    if args.repeat < 1 or any(s.playlists < 1 or s.items < 1 for s in args.scales):
-        parser.error("--repeat, --playlists and --items must be at least 1")
+    if args.show is None:
+        try:
+            args.items = {size: raw_generator.size_items(size) for size in args.sizes}
+        except ValueError:
+            parser.error(f"--sizes: use {', '.join(raw_generator.SIZES)} or numbers of items")
+        if args.repeat < 1 or any(n < 1 for n in args.items.values()):
+            parser.error("--repeat and the sizes must be at least 1")
     return args
 
 
+def engine_env(args: argparse.Namespace, say: Callable[[str], None]) -> dict[str, str]:
+    env = dict(os.environ)
+    if args.driver_memory:
+        env["SPOTIFY_ETL_DRIVER_MEMORY"] = args.driver_memory
+    elif env.pop("SPOTIFY_ETL_DRIVER_MEMORY", None):
+        say(f"note: SPOTIFY_ETL_DRIVER_MEMORY ignored: the project default ({PROJECT_DRIVER_MEMORY}) is used")
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["--show"] and len(argv) == 2:  # print the tables of a saved results file
-        print(render(json.loads(Path(argv[1]).read_text())))
-        return 0
     args = parse_args(argv)
+    if args.show:
+        print(render(json.loads(args.show.read_text())))
+        return 0
 
     def say(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
     started_at = datetime.now(UTC)
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="spotify-etl-bench-"))
-    workdir = workdir.resolve()
-    workdir.mkdir(parents=True, exist_ok=True)
-    if args.driver_memory:
-        os.environ["SPOTIFY_ETL_DRIVER_MEMORY"] = args.driver_memory
-    os.chdir(workdir)  # Spark's warehouse folder and any stray files land in the work folder
-
-    from spotify_etl.spark_session import build_spark_session
-
-    say(f"starting local Spark (work folder {workdir}) ...")
-    spark = build_spark_session(
-        "spotify-etl-bench", master="local[*]", shuffle_partitions=args.shuffle_partitions
-    )
-    jvm_pid = find_jvm_pid()
-    if jvm_pid is None:
-        say("warning: Spark JVM process not found: no JVM memory figures")
-    sampler = MemorySampler(jvm_pid)
-    sampler.start()
+    args.workdir = args.workdir.resolve()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    subreaper = become_subreaper()
+    env = engine_env(args, say)
     results: dict[str, Any] = {
-        "benchmark": "spotify-etl transform (normalize_items + build_tables)",
+        "benchmark": "spotify-etl transform vs pandas and DuckDB baselines",
         "started_at": started_at.isoformat(timespec="seconds"),
-        "machine": machine(spark),
+        "machine": machine(),
         "config": {
-            k: (str(v) if isinstance(v, Path) else v)
-            for k, v in vars(args).items()
-            if k not in ("scales", "scale", "playlists", "items")
-        }
-        | {
-            "scales": [dataclasses.asdict(s) for s in args.scales],
-            "item_mix": {"null_item": NULL_RATE, "local_file": LOCAL_RATE, "episode": EPISODE_RATE},
-            "jvm_pid_found": jvm_pid is not None,
+            "sizes": args.items,
+            "engines": args.engines,
+            "repeat": args.repeat,
+            "seed": args.seed,
+            "date": args.date,
+            "generator_version": raw_generator.GENERATOR_VERSION,
+            "driver_memory": args.driver_memory or PROJECT_DRIVER_MEMORY,
+            "sample_interval": args.sample_interval,
+            "subreaper": subreaper,
+            "workdir": str(args.workdir),
         },
-        "scales": [],
+        "sizes": {},
     }
-    try:
-        if not args.no_warmup:
-            say("warm-up ...")
-            warm = bench_scale(
-                spark, Scale(WARMUP_SCALE, *SCALES[WARMUP_SCALE]), args, workdir, sampler, jvm_pid, say, 1
-            )
-            results["warmup"] = {"reconciles": warm["reconciles"], "repeats": warm["repeats"]}
-        for scale in args.scales:
-            results["scales"].append(
-                bench_scale(spark, scale, args, workdir, sampler, jvm_pid, say, args.repeat)
-            )
-    finally:
-        sampler.stop()
-        results["driver_lifetime_peak_rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-        results["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-        try:
-            spark.stop()
-        except Exception as error:  # the JVM may be gone (an OutOfMemoryError kills it)
-            say(f"warning: Spark did not stop cleanly: {type(error).__name__}")
-        if not args.keep and not args.workdir:
-            shutil.rmtree(workdir, ignore_errors=True)
-
-    ok = all(entry["reconciles"] for entry in results["scales"]) and results.get("warmup", {}).get(
-        "reconciles", True
-    )
-    results["ok"] = ok
+    for size, items in args.items.items():
+        say(f"{size}: generating or reusing the day ...")
+        raw_root, expected = raw_generator.cached_day(
+            args.workdir, items, args.seed, args.date, args.regenerate, args.gen_workers
+        )
+        how = (
+            "reused from cache" if expected["cached"] else f"generated in {expected['generation_seconds']} s"
+        )
+        say(f"{size}: {expected['items']:,} items, {len(expected['files'])} file(s), {how}")
+        runs: dict[str, list[dict[str, Any]]] = {engine: [] for engine in args.engines}
+        for repeat in range(1, args.repeat + 1):
+            for engine in args.engines:  # spark, pandas, duckdb: in this order
+                run_dir = args.workdir / "runs" / f"{size}-{engine}-{repeat}"
+                say(f"{size}: {engine} (run {repeat}/{args.repeat}) ...")
+                result = run_engine(engine, raw_root, run_dir, expected, args, env)
+                runs[engine].append(result)
+                state = "ok" if not result["problems"] else "MISMATCH: " + "; ".join(result["problems"])
+                say(
+                    f"{size}: {engine} {result['wall_seconds']:.1f} s, peak tree RSS "
+                    f"{gib(result['peak_tree_rss_bytes'])}, rows {result['rows']}: {state}"
+                )
+        summary = {engine: summarise(engine_runs, items) for engine, engine_runs in runs.items()}
+        results["sizes"][size] = {
+            "items": items,
+            "expected": expected,
+            "runs": runs,
+            "summary": summary,
+            "ratios": size_ratios(summary),
+        }
+        say(render_size(size, results["sizes"][size]) + "\n")  # progress; all again at the end
+    results["targets"] = targets(results["sizes"])
+    if args.extract:
+        results["extract"] = run_extract_hook(args, say)
+    results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    results["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    ok = all(s["ok"] for entry in results["sizes"].values() for s in entry["summary"].values())
+    extract_ok = (results.get("extract") or {}).get("result", {}).get("ok", True) is not False
+    results["ok"] = ok and extract_ok
     args.results_dir.mkdir(parents=True, exist_ok=True)
     path = args.results_dir / f"{started_at:%Y%m%dT%H%M%SZ}.json"
-    path.write_text(json.dumps(results, indent=2) + "\n")
+    path.write_text(json.dumps(results, indent=2, default=str) + "\n")
     print(render(results))
     print(f"\nresults: {path}")
     if not ok:
-        for entry in results["scales"]:
-            for problem in entry["problems"]:
-                print(f"FAILED ({entry['scale']['name']}): {problem}", file=sys.stderr)
+        print(
+            "FAILED: an engine's row counts differ from the generated day (see MISMATCH above)",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -1,0 +1,44 @@
+"""The bench/ scripts are not a package: load them by path (pytest runs with --import-mode=importlib)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+def load(name: str, path: Path) -> ModuleType:
+    """Import ``path`` as module ``name``, registered in sys.modules (worker processes unpickle
+    the generator's functions by module name)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def raw_generator() -> ModuleType:
+    return load("raw_generator", BENCH / "raw_generator.py")
+
+
+@pytest.fixture(scope="session")
+def pandas_baseline() -> ModuleType:
+    return load("pandas_transform", BENCH / "baselines" / "pandas_transform.py")
+
+
+@pytest.fixture(scope="session")
+def duckdb_baseline() -> ModuleType:
+    return load("duckdb_transform", BENCH / "baselines" / "duckdb_transform.py")
+
+
+@pytest.fixture(scope="session")
+def bench_transform(raw_generator) -> ModuleType:  # it imports raw_generator by name
+    return load("bench_transform", BENCH / "bench_transform.py")

@@ -1,0 +1,181 @@
+"""The benchmark's baselines (bench/baselines/): the same three tables as the Glue jobs, the same
+skip rules, and the row counts the generator worked out. No Spark here."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+DATE = "2026-11-20"
+TABLES = ("album", "artist", "song")
+EXPECTED_KEY = {"album": "albums", "artist": "artists", "song": "songs"}
+BASELINES = Path(__file__).resolve().parents[2] / "bench" / "baselines"
+
+
+def rows(out: Path, table: str) -> int:
+    files = sorted((out / table / f"snapshot_date={DATE}").glob("*.parquet"))
+    assert len(files) == 1, files  # one file per table partition
+    return pq.read_metadata(files[0]).num_rows
+
+
+@pytest.fixture(scope="module")
+def day(raw_generator, tmp_path_factory):
+    raw = tmp_path_factory.mktemp("day") / "raw"
+    expected = raw_generator.generate_day(raw, 520, seed=11, snapshot_date=DATE, workers=1)
+    assert all(expected["skipped"].values()), "the day should hold every kind of skipped item"
+    return raw, expected
+
+
+@pytest.fixture(scope="module", params=["pandas", "duckdb"])
+def baseline(request, pandas_baseline, duckdb_baseline):
+    return request.param, {"pandas": pandas_baseline, "duckdb": duckdb_baseline}[request.param]
+
+
+def test_row_counts_equal_the_generated_counts(baseline, day, tmp_path):
+    name, module = baseline
+    raw, expected = day
+    report = module.transform(str(raw), str(tmp_path), DATE)
+    for table in TABLES:
+        assert rows(tmp_path, table) == expected[EXPECTED_KEY[table]], (name, table)
+        assert report["rows"][table] == expected[EXPECTED_KEY[table]]
+    assert {k: v for k, v in report["skipped"].items() if v} == expected["skipped"]
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_the_command_line(engine, day, tmp_path):
+    raw, expected = day
+    script = BASELINES / f"{engine}_transform.py"
+    command = [
+        sys.executable,
+        str(script),
+        "--raw",
+        str(raw),
+        "--out",
+        str(tmp_path),
+        "--snapshot-date",
+        DATE,
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["rows"] == {table: expected[EXPECTED_KEY[table]] for table in TABLES}
+    assert rows(tmp_path, "song") == expected["songs"]
+
+
+def test_both_baselines_build_the_same_tables(pandas_baseline, duckdb_baseline, day, tmp_path):
+    raw, _ = day
+    pandas_baseline.transform(str(raw), str(tmp_path / "pandas"), DATE)
+    duckdb_baseline.transform(str(raw), str(tmp_path / "duckdb"), DATE)
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    columns = {  # the same values; pandas' types differ (int64, timestamps for dates)
+        "album": "album_id, album_name, album_type, CAST(release_date AS DATE), release_date_precision, "
+        "CAST(total_tracks AS INTEGER), album_url, artist_ids",
+        "artist": "artist_id, artist_name, artist_url",
+        "song": "playlist_id, CAST(position AS INTEGER), song_id, song_name, CAST(duration_ms AS INTEGER), "
+        "explicit, isrc, album_id, artist_id, artist_ids, CAST(added_at AS TIMESTAMP), song_url",
+    }
+    for table, select in columns.items():
+
+        def query(engine: str, table: str = table, select: str = select) -> str:
+            path = tmp_path / engine / table / f"snapshot_date={DATE}" / "*.parquet"
+            return f"SELECT {select} FROM read_parquet('{path}', hive_partitioning = false)"
+
+        for left, right in (("pandas", "duckdb"), ("duckdb", "pandas")):
+            extra = con.execute(f"SELECT count(*) FROM ({query(left)} EXCEPT ALL {query(right)})").fetchone()
+            assert extra == (0,), (table, left, right)
+
+
+# A hand-written day: every skip rule, the older ``track`` shape and positions.
+
+TRACK = {
+    "type": "track",
+    "id": "t1",
+    "name": "Song",
+    "duration_ms": 1000,
+    "explicit": False,
+    "is_local": False,
+    "external_ids": {"isrc": "X1"},
+    "external_urls": {"spotify": "https://open.spotify.com/track/t1"},
+    "album": {
+        "id": "al1",
+        "name": "Album",
+        "album_type": "album",
+        "release_date": "2019-03",
+        "release_date_precision": "month",
+        "total_tracks": 3,
+        "external_urls": {"spotify": "https://open.spotify.com/album/al1"},
+        "artists": [{"id": "ar9", "name": "Album Artist", "external_urls": {"spotify": "u9"}}],
+    },
+    "artists": [
+        {"id": "ar1", "name": "One", "external_urls": {"spotify": "u1"}},
+        {"id": "ar2", "name": "Two", "external_urls": {"spotify": "u2"}},
+    ],
+}
+LOCAL = {
+    **TRACK,
+    "id": None,
+    "is_local": True,
+    "album": {**TRACK["album"], "id": None, "artists": []},
+    "artists": [{"id": None, "name": "Me", "external_urls": {}}],
+}
+EPISODE = {"type": "episode", "id": "e1", "name": "Episode", "duration_ms": 9, "external_urls": {}}
+
+
+def item(entity: dict | None, field: str = "item", is_local: bool = False) -> dict:
+    return {"added_at": "2026-11-19T08:15:00Z", "added_by": {"id": "u"}, "is_local": is_local, field: entity}
+
+
+@pytest.fixture(scope="module")
+def handmade(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("handmade") / "raw"
+    folder = raw / f"snapshot_date={DATE}"
+    folder.mkdir(parents=True)
+    items = [
+        item(None),  # 0: null item
+        item(TRACK),  # 1: a song
+        item(LOCAL, is_local=True),  # 2: a local file
+        item(EPISODE),  # 3: an episode
+        item({**TRACK, "id": "t2"}, field="track"),  # 4: a song in the older shape
+        item(None, field="track"),  # 5: null in the older shape
+    ]
+    envelope = {
+        "schema_version": 1,
+        "run_id": "20261120T060002Z-00000000",
+        "snapshot_date": DATE,
+        "extracted_at": "2026-11-20T06:00:04.512Z",
+        "playlist": {"id": "p1", "snapshot_id": "s1", "name": "P", "total_items": len(items)},
+        "items": items,
+    }
+    empty = {**envelope, "playlist": {"id": "p2", "snapshot_id": "s2"}, "items": []}
+    lines = "".join(json.dumps(e) + "\n" for e in (envelope, empty))
+    (folder / "20261120T060002Z-00000000.jsonl.gz").write_bytes(gzip.compress(lines.encode(), mtime=0))
+    (folder / "20261120T060002Z-00000000.manifest.json").write_text("{}")  # not raw data
+    return raw
+
+
+def test_skips_null_items_local_files_and_episodes(baseline, handmade, tmp_path):
+    _, module = baseline
+    report = module.transform(str(handmade), str(tmp_path), DATE)
+    assert {k: v for k, v in report["skipped"].items() if v} == {
+        "null_item": 2,
+        "local_file": 1,
+        "episode": 1,
+    }
+    songs = pq.read_table(tmp_path / "song" / f"snapshot_date={DATE}").to_pylist()
+    assert sorted((s["playlist_id"], s["position"], s["song_id"]) for s in songs) == [
+        ("p1", 1, "t1"),
+        ("p1", 4, "t2"),
+    ]
+    assert all(s["artist_id"] == "ar1" and s["artist_ids"] == ["ar1", "ar2"] for s in songs)
+    albums = pq.read_table(tmp_path / "album" / f"snapshot_date={DATE}").to_pylist()
+    assert [(a["album_id"], a["artist_ids"]) for a in albums] == [("al1", ["ar9"])]
+    assert str(albums[0]["release_date"])[:10] == "2019-03-01"
+    artists = pq.read_table(tmp_path / "artist" / f"snapshot_date={DATE}").to_pylist()
+    assert sorted(a["artist_id"] for a in artists) == ["ar1", "ar2", "ar9"]  # the album's artist too

@@ -78,7 +78,7 @@ resource "aws_glue_job" "this" {
   role_arn    = aws_iam_role.glue.arn
 
   glue_version      = "5.1"
-  worker_type       = "G.1X"
+  worker_type       = var.glue_worker_type
   number_of_workers = var.glue_number_of_workers
   execution_class   = var.glue_execution_class
   timeout           = var.glue_timeout_minutes

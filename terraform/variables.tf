@@ -91,7 +91,7 @@ variable "schedule_enabled" {
 }
 
 variable "lambda_timeout_seconds" {
-  description = "Extract Lambda timeout in seconds: all playlists are read page by page (100 items a request) with back-off on HTTP 429."
+  description = "Extract Lambda timeout in seconds: playlists are read extract_concurrency at a time, page by page (50 items a request), with back-off on HTTP 429."
   type        = number
   default     = 600
 
@@ -182,8 +182,19 @@ variable "glue_execution_class" {
   }
 }
 
+variable "glue_worker_type" {
+  description = "Glue worker type: G.1X (1 DPU: 4 vCPU, 16 GB) suits days up to millions of items; G.2X (2 DPU) doubles memory and cores per worker."
+  type        = string
+  default     = "G.1X"
+
+  validation {
+    condition     = contains(["G.1X", "G.2X"], var.glue_worker_type)
+    error_message = "glue_worker_type must be G.1X or G.2X (the worker types that FLEX also runs on)."
+  }
+}
+
 variable "glue_number_of_workers" {
-  description = "Maximum number of G.1X workers (1 DPU each) per Glue job run; auto scaling uses fewer when it can. 2 is Glue's minimum."
+  description = "Maximum number of workers (glue_worker_type) per Glue job run; auto scaling uses fewer when it can. 2 is Glue's minimum."
   type        = number
   default     = 2
 

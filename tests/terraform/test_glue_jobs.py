@@ -102,7 +102,7 @@ def test_job_resources_are_built_from_the_map(tf):
 def test_job_settings(tf):
     job = tf.resource("aws_glue_job", "this")
     assert job["glue_version"] == "5.1"
-    assert job["worker_type"] == "G.1X"
+    assert job["worker_type"] == "${var.glue_worker_type}"
     assert job["number_of_workers"] == "${var.glue_number_of_workers}"
     assert job["execution_class"] == "${var.glue_execution_class}"
     assert tf.variables["glue_execution_class"]["default"] == "FLEX"

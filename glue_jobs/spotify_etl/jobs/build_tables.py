@@ -72,10 +72,10 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
         snapshot_date,
         RUN_NORMALIZE_FIRST,
     )
-    # Staged items and the song rows are re-read from Parquet (columnar: each check reads only its
-    # columns) rather than cached; the deduplicated tables are small and kept in memory.
+    # The tables are read by the quality rules, counted and written: kept in memory once built.
+    # Staged items are read from Parquet by each builder (columnar: only the columns it needs).
     tables = {
-        name: frame if name == "song" else frame.persist(StorageLevel.MEMORY_AND_DISK)
+        name: frame.persist(StorageLevel.MEMORY_AND_DISK)
         for name, frame in build_tables(items, playlists).items()
     }
 

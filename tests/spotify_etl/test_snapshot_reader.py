@@ -98,3 +98,23 @@ def test_files_that_need_explaining_are_read_by_the_thorough_path(spark, tmp_pat
         (1, "line is not valid JSON or not a JSON object")
     ]
     snapshot.unpersist()
+
+
+def test_a_folder_without_raw_files_gives_no_rows(spark, tmp_path):
+    folder = Path(raw_date_path(str(tmp_path), DATE))
+    folder.mkdir(parents=True)
+    (folder / "run.manifest.json").write_text("{}")
+    snapshot = read_snapshot_rows(spark, str(folder), DATE)
+    assert (snapshot.rows.count(), snapshot.fast_files, snapshot.thorough_files) == (0, (), ())
+    snapshot.unpersist()
+
+
+def test_a_day_of_only_an_empty_file_is_one_file_level_row(spark, tmp_path):
+    folder = Path(raw_date_path(str(tmp_path), DATE))
+    folder.mkdir(parents=True)
+    (folder / "empty.jsonl.gz").write_bytes(b"")
+    snapshot = read_snapshot_rows(spark, str(folder), DATE)
+    rows = snapshot.rows.collect()
+    assert [(r.line_number, r.invalid_reason) for r in rows] == [(None, "empty file: 0 bytes, no lines")]
+    assert names(snapshot.thorough_files) == ["empty.jsonl.gz"]
+    snapshot.unpersist()

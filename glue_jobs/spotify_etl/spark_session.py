@@ -61,9 +61,11 @@ def build_spark_session(
             .config("spark.default.parallelism", str(shuffle_partitions or 4))
             .config("spark.driver.memory", os.environ.get("SPOTIFY_ETL_DRIVER_MEMORY", "2g"))
             .config("spark.sql.warehouse.dir", os.path.join(os.getcwd(), ".spark-warehouse"))
+            # ParallelGC: a batch wants throughput, not short pauses (measured at 1M items on
+            # 2 cores: 122 against 136 CPU seconds with Java 17's default G1). Glue sets its own.
             .config(
                 "spark.driver.extraJavaOptions",
-                f"-Duser.timezone=UTC -Dlog4j2.configurationFile=file:{LOCAL_LOG4J}",
+                f"-Duser.timezone=UTC -XX:+UseParallelGC -Dlog4j2.configurationFile=file:{LOCAL_LOG4J}",
             )
             .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
         )

@@ -15,6 +15,16 @@ from .schemas import PLAYLIST_ITEM_JSON_SCHEMA, STAGED_ITEM_SCHEMA
 
 OPEN_SPOTIFY = "https://open.spotify.com"
 
+STAGED_ITEM_FIELDS = tuple(
+    field.name
+    for field in STAGED_ITEM_SCHEMA.fields
+    if field.name not in ("playlist_id", "position", "run_id", "snapshot_date")
+)
+"""The staged columns taken from the item object (``item_fields``); the rest come from its line."""
+
+ITEM_VALUE_COLUMNS = frozenset(("parsed", *STAGED_ITEM_FIELDS))
+"""What an item row carries of the item itself: the parsed struct, or its flattened columns."""
+
 
 def items_of(exploded: DataFrame, lines: DataFrame) -> DataFrame:
     """The item rows of the given lines only, from an item-grained frame whose items were parsed
@@ -34,27 +44,9 @@ def items_of(exploded: DataFrame, lines: DataFrame) -> DataFrame:
             "position",
             "item_text",
             F.col("item_invalid_reason").alias("invalid_reason"),
-            *[c for c in exploded.columns if c not in _LINE_AND_ITEM_KEYS],
+            *[c for c in exploded.columns if c in ITEM_VALUE_COLUMNS],
         )
     )
-
-
-_LINE_AND_ITEM_KEYS = {
-    "source_file",
-    "line_number",
-    "line_id",
-    "invalid_reason",
-    "run_id",
-    "extracted_at",
-    "playlist",
-    "playlist_id",
-    "line",
-    "playlist_text",
-    "item_count",
-    "position",
-    "item_text",
-    "item_invalid_reason",
-}
 
 
 _NULL_ITEM = "item is null, not a playlist item object"

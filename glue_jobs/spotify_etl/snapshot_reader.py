@@ -25,7 +25,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.utils import CapturedException
 
 from .envelopes import explode_envelopes, parse_envelopes, validate_records, with_corrupt_column
-from .items import flatten_items, parse_items, typed_items
+from .items import STAGED_ITEM_FIELDS, flatten_items, parse_items, typed_items
 from .raw_reader import (
     find_damaged_files,
     is_unreadable_file_error,
@@ -33,14 +33,7 @@ from .raw_reader import (
     read_envelope_records,
     read_raw_lines,
 )
-from .schemas import ENVELOPE_SCHEMA, STAGED_ITEM_SCHEMA
-
-STAGED_ITEM_FIELDS = tuple(
-    field.name
-    for field in STAGED_ITEM_SCHEMA.fields
-    if field.name not in ("playlist_id", "position", "run_id", "snapshot_date")
-)
-"""The staged columns taken from the item object (the rest come from its line)."""
+from .schemas import ENVELOPE_SCHEMA
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from py4j.protocol import Py4JJavaError
 from pyspark import StorageLevel
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.utils import CapturedException
 
@@ -56,14 +56,28 @@ ITEM_ROW_COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class LineCounts:
+    """How many lines the date's files hold: valid, and invalid per level (a line of a file, or a
+    whole file that could not be read), and how many files had any row."""
+
+    lines: int = 0
+    valid: int = 0
+    invalid_line: int = 0
+    invalid_file: int = 0
+    files: int = 0
+
+
 @dataclass
 class SnapshotRows:
-    """The date's item-grained rows (persisted: the caller unpersists) and how each file was read."""
+    """The date's item-grained rows (persisted: the caller unpersists), how each file was read,
+    and the line counts, taken in the same pass that checked the files."""
 
     rows: DataFrame
     fast_files: tuple[str, ...]
     thorough_files: tuple[str, ...]
     damaged_files: dict[str, str]
+    line_counts: LineCounts
 
     def unpersist(self) -> None:
         self.rows.unpersist()
@@ -93,12 +107,33 @@ def _thorough_rows(
     )
 
 
-def _files_needing_explanation(rows: DataFrame) -> tuple[set[str], set[str]]:
-    """(files that have rows, files with an invalid line or item): one small aggregate, one per
-    file. This is the action that reads the files, and fails if one cannot be decompressed."""
+def _file_stats(rows: DataFrame) -> tuple[set[str], set[str], LineCounts]:
+    """(files that have rows, files with an invalid line or item, the line counts): one small
+    aggregate, one row per file. On the fast rows this is the action that reads the files (and
+    fails if one cannot be decompressed); the line counts come with it, not from another pass."""
     problem = F.col("invalid_reason").isNotNull() | F.col("item_invalid_reason").isNotNull()
-    per_file = rows.groupBy("source_file").agg(F.max(problem.cast("int")).alias("problem")).collect()
-    return {row.source_file for row in per_file}, {row.source_file for row in per_file if row.problem}
+    line_row = F.col("position").isNull() | (F.col("position") == 0)  # one_row_per_line's rows
+    invalid = F.col("invalid_reason").isNotNull()
+
+    def lines_where(condition: Column) -> Column:
+        return F.sum((line_row & condition).cast("long"))
+
+    per_file = (
+        rows.groupBy("source_file")
+        .agg(
+            F.max(problem.cast("int")).alias("problem"),
+            lines_where(F.lit(True)).alias("lines"),
+            lines_where(~invalid).alias("valid"),
+            lines_where(invalid & F.col("line_number").isNotNull()).alias("invalid_line"),
+            lines_where(invalid & F.col("line_number").isNull()).alias("invalid_file"),
+        )
+        .collect()
+    )
+    counts = LineCounts(
+        *(sum(row[name] for row in per_file) for name in ("lines", "valid", "invalid_line", "invalid_file")),
+        files=len(per_file),
+    )
+    return {row.source_file for row in per_file}, {row.source_file for row in per_file if row.problem}, counts
 
 
 def read_snapshot_rows(spark: SparkSession, date_path: str, snapshot_date: str) -> SnapshotRows:
@@ -108,7 +143,7 @@ def read_snapshot_rows(spark: SparkSession, date_path: str, snapshot_date: str) 
     damaged: dict[str, str] = {}
     fast = _fast_rows(spark, candidates, snapshot_date).persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        seen, problems = _files_needing_explanation(fast) if candidates else (set(), set())
+        seen, problems, counts = _file_stats(fast) if candidates else (set(), set(), LineCounts())
     except (Py4JJavaError, CapturedException) as error:
         fast.unpersist()
         if not is_unreadable_file_error(error):
@@ -119,16 +154,18 @@ def read_snapshot_rows(spark: SparkSession, date_path: str, snapshot_date: str) 
         log.warning("raw files that cannot be decompressed, read byte by byte: %s", sorted(damaged))
         candidates = tuple(path for path in candidates if path not in damaged)
         fast = _fast_rows(spark, candidates, snapshot_date).persist(StorageLevel.MEMORY_AND_DISK)
-        seen, problems = _files_needing_explanation(fast) if candidates else (set(), set())
+        seen, problems, counts = _file_stats(fast) if candidates else (set(), set(), LineCounts())
 
     fast_files = tuple(path for path in candidates if path in seen and path not in problems)
     thorough_files = tuple(sorted({*damaged, *problems, *(p for p in candidates if p not in seen)}))
     if len(fast_files) == len(candidates) and not listing.empty:
-        return SnapshotRows(fast, fast_files, (), damaged)
+        return SnapshotRows(fast, fast_files, (), damaged, counts)
 
     kept_fast = fast.filter(F.col("source_file").isin(list(fast_files)))
     thorough = _thorough_rows(spark, thorough_files, listing.empty, snapshot_date)
     rows = kept_fast.unionByName(thorough).persist(StorageLevel.MEMORY_AND_DISK)
-    rows.count()  # materialise before the fast cache is released: its files are not read again
+    # Counting the final rows materialises them before the fast cache is released (its files
+    # are not read again).
+    _, _, counts = _file_stats(rows)
     fast.unpersist()
-    return SnapshotRows(rows, fast_files, (*thorough_files, *listing.empty), damaged)
+    return SnapshotRows(rows, fast_files, (*thorough_files, *listing.empty), damaged, counts)

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from pathlib import Path
 
 from pyspark.sql import functions as F
 
 from spotify_etl.lake_layout import raw_date_path
-from spotify_etl.snapshot_reader import ITEM_ROW_COLUMNS, _fast_rows, _thorough_rows, read_snapshot_rows
+from spotify_etl.snapshot_reader import (
+    ITEM_ROW_COLUMNS,
+    LineCounts,
+    _fast_rows,
+    _thorough_rows,
+    read_snapshot_rows,
+)
 
 from .api_objects import album, artist, envelope, episode, item, local_track, track, write_raw
 
@@ -53,6 +60,8 @@ def test_a_clean_day_is_read_by_the_fast_path_only(spark, tmp_path):
     assert names(snapshot.fast_files) == ["a.jsonl.gz", "b.jsonl.gz"]
     assert (snapshot.thorough_files, snapshot.damaged_files) == ((), {})
     assert snapshot.rows.filter(F.col("position").isNotNull()).count() == 7
+    # counted in the pass that checked the files: three lines (pl1, pl2 | pl3), all valid
+    assert snapshot.line_counts == LineCounts(lines=3, valid=3, invalid_line=0, invalid_file=0, files=2)
     snapshot.unpersist()
 
 
@@ -97,6 +106,17 @@ def test_files_that_need_explaining_are_read_by_the_thorough_path(spark, tmp_pat
     assert [(r.line_number, r.invalid_reason) for r in thorough_lines] == [
         (1, "line is not valid JSON or not a JSON object")
     ]
+    # the counts are of the final rows: the cut file's complete lines (decompressed here with
+    # zlib) are valid, its cut-short tail is an invalid line; empty and no-lines are file-level
+    readable = zlib.decompressobj(wbits=31).decompress(cut[: len(cut) // 2])
+    complete, tail = readable.count(b"\n"), int(not readable.endswith(b"\n"))
+    assert snapshot.line_counts == LineCounts(
+        lines=3 + complete + 1 + tail + 2,  # clean, bad-item, null-item; cut; bad-line; empty, no-lines
+        valid=3 + complete,
+        invalid_line=1 + tail,
+        invalid_file=2,
+        files=7,
+    )
     snapshot.unpersist()
 
 

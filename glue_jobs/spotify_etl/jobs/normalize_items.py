@@ -53,14 +53,7 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
 
-    invalid = F.col("invalid_reason").isNotNull()
-    line_counts = lines.select(
-        F.count(F.lit(1)).alias("lines"),
-        F.sum((~invalid).cast("int")).alias("valid"),
-        F.sum((invalid & F.col("line_number").isNotNull()).cast("int")).alias("line"),
-        F.sum((invalid & F.col("line_number").isNull()).cast("int")).alias("file"),
-        F.countDistinct("source_file").alias("files"),
-    ).first()
+    line_counts = snapshot.line_counts
     kept_totals = kept.select(
         F.count(F.lit(1)).alias("lines"), F.coalesce(F.sum("item_count"), F.lit(0)).alias("items")
     ).first()
@@ -69,7 +62,7 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
         sample = lines.select("source_file", "line_number", "invalid_reason").limit(10).collect()
         files = sorted({row.source_file for row in sample})
         raise NoValidInputError(
-            f"snapshot_date={snapshot_date}: none of the {line_counts['lines']} line(s) in {raw_date_path} "
+            f"snapshot_date={snapshot_date}: none of the {line_counts.lines} line(s) in {raw_date_path} "
             f"is a valid raw envelope v1, so nothing can be built. Files: {files}. First reasons: "
             + "; ".join(f"{r.source_file}:{r.line_number}: {r.invalid_reason}" for r in sample)
             + ". Fix or re-extract the raw data (docs/raw_contract.md), then rerun this date."
@@ -95,8 +88,8 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
     quarantine_by_level = {
         level: count
         for level, count in (
-            ("line", line_counts["line"] or 0),
-            ("file", line_counts["file"] or 0),
+            ("line", line_counts.invalid_line),
+            ("file", line_counts.invalid_file),
             ("item", sum(count for (valid, _), count in item_counts.items() if not valid)),
         )
         if count
@@ -128,13 +121,13 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
         "snapshot_date": snapshot_date,
         "run_id": args.get("run_id"),
         "raw_path": raw_date_path,
-        "files_read": line_counts["files"],
+        "files_read": line_counts.files,
         "files_read_fast": len(snapshot.fast_files),
         "files_read_thorough": list(snapshot.thorough_files),
-        "lines_read": line_counts["lines"],
-        "lines_valid": line_counts["valid"],
+        "lines_read": line_counts.lines,
+        "lines_valid": line_counts.valid,
         "envelopes_kept": kept_lines,
-        "envelopes_superseded": line_counts["valid"] - kept_lines,
+        "envelopes_superseded": line_counts.valid - kept_lines,
         "quarantined": quarantine_by_level,
         "items_read": items_read,
         "items_staged": staged_count,

@@ -28,8 +28,28 @@ def parse_release_date(release_date: Column, precision: Column) -> Column:
     return F.when(release_date.startswith("0000"), F.lit(None).cast("date")).otherwise(parsed)
 
 
+ALBUM_ITEM_COLUMNS = (
+    "album_id",
+    "album_name",
+    "album_type",
+    "album_release_date",
+    "album_release_date_precision",
+    "album_total_tracks",
+    "album_url",
+    "album_artists",
+    "snapshot_date",
+)
+"""The staged item columns an album row is made of."""
+
+
 def build_album(staged_items: DataFrame) -> DataFrame:
-    albums = songs_only(staged_items).filter(F.col("album_id").isNotNull())
+    # Only the album's own columns go into the deduplication: each row it sorts is then a few
+    # strings, not the whole item (measured at 1M items: about half the time of the wide rows).
+    albums = (
+        songs_only(staged_items)
+        .filter(F.col("album_id").isNotNull())
+        .select("playlist_id", "position", *ALBUM_ITEM_COLUMNS)
+    )
     albums = first_per_key(albums, "album_id", [F.col("playlist_id"), F.col("position")])
     return conform(
         albums.select(

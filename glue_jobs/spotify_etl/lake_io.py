@@ -81,7 +81,11 @@ def write_partition(
         delete_path(spark, join(root, partition(snapshot_date)))
         return
     if sort_by:
-        frame = frame.repartition(max(1, math.ceil(rows / ROWS_PER_FILE))).sortWithinPartitions(*sort_by)
+        # The partition column leads the sort: Spark's writer needs its rows in partition-column
+        # order and, when the plan does not already give it, sorts them again by that column
+        # alone, which loses the key order (and costs a second sort).
+        files = max(1, math.ceil(rows / ROWS_PER_FILE))
+        frame = frame.repartition(files).sortWithinPartitions(PARTITION_COLUMN, *sort_by)
     writer = frame.write
     if not sort_by:
         # Staging is read once, by the next job: plain encoding writes about twice as fast as

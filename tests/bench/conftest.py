@@ -40,5 +40,10 @@ def duckdb_baseline() -> ModuleType:
 
 
 @pytest.fixture(scope="session")
+def spark_bare_baseline() -> ModuleType:  # imports pyspark and spotify_etl: no JVM until called
+    return load("spark_bare_transform", BENCH / "baselines" / "spark_bare_transform.py")
+
+
+@pytest.fixture(scope="session")
 def bench_transform(raw_generator) -> ModuleType:  # it imports raw_generator by name
     return load("bench_transform", BENCH / "bench_transform.py")

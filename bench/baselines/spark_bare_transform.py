@@ -47,7 +47,7 @@ from pyspark.sql import functions as F
 
 from spotify_etl.items import normalize_items
 from spotify_etl.lake_io import write_partition
-from spotify_etl.schemas import ENVELOPE_SCHEMA, TABLE_KEYS
+from spotify_etl.schemas import ENVELOPE_SCHEMA, TABLE_KEYS, TABLE_PLAIN_COLUMNS
 from spotify_etl.spark_session import build_spark_session
 from spotify_etl.tables import build_album, build_artist, build_song
 
@@ -90,7 +90,8 @@ def transform(spark: SparkSession, raw: str, out: str, snapshot_date: str) -> di
         # could (several credited per song), in which case fewer, larger files would be written:
         # the files' size, never the rows, would differ (on the benchmark's days artists are
         # about 2% of songs).
-        write_partition(frame, os.path.join(out, table), snapshot_date, songs, TABLE_KEYS[table])
+        path, plain = os.path.join(out, table), TABLE_PLAIN_COLUMNS.get(table, ())
+        write_partition(frame, path, snapshot_date, songs, TABLE_KEYS[table], plain)
         # Without songs nothing was written (the partition was deleted): nothing was observed.
         rows[table] = observed.get["rows"] if songs else 0
         timings[table] = round(time.perf_counter() - started, 3)

@@ -66,7 +66,12 @@ def read_partition(
 
 
 def write_partition(
-    frame: DataFrame, root: str, snapshot_date: str, rows: int, sort_by: Sequence[str] | None
+    frame: DataFrame,
+    root: str,
+    snapshot_date: str,
+    rows: int,
+    sort_by: Sequence[str] | None,
+    plain_columns: Sequence[str] = (),
 ) -> None:
     """Replace one snapshot date's partition of a Parquet dataset (snappy) with ``frame``.
 
@@ -74,7 +79,8 @@ def write_partition(
     replaces the partition: a rerun that finds nothing must not leave yesterday's rows behind.
     With ``sort_by``, the files are few (ROWS_PER_FILE) and sorted by those columns; without it
     (staging, read only by the next job), each task writes its own file, unsorted, so the write
-    runs on every core instead of one.
+    runs on every core instead of one. ``plain_columns`` are written without dictionary encoding
+    (``schemas.TABLE_PLAIN_COLUMNS``); staging has none at all.
     """
     spark = frame.sparkSession
     if rows == 0:
@@ -91,6 +97,8 @@ def write_partition(
         # Staging is read once, by the next job: plain encoding writes about twice as fast as
         # dictionary encoding of a million mostly distinct ids and names, for larger files.
         writer = writer.option("parquet.enable.dictionary", "false")
+    for column in plain_columns:  # parquet-mr's per-column switch: "<property>#<column path>"
+        writer = writer.option(f"parquet.enable.dictionary#{column}", "false")
     (
         writer.mode("overwrite")
         .option("partitionOverwriteMode", "dynamic")

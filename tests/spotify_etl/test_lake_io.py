@@ -58,3 +58,19 @@ def test_staging_is_written_by_every_task_unsorted(spark, tmp_path):
     files = partition_files(tmp_path, "2026-11-20")
     assert len(files) == 3  # one per partition of the frame, no shuffle into one
     assert sum(pq.read_metadata(path).num_rows for path in files) == 60
+
+
+def dictionary_columns(path: Path) -> dict[str, bool]:
+    """Whether each column chunk of the file's first row group has a dictionary page."""
+    row_group = pq.ParquetFile(path).metadata.row_group(0)
+    return {
+        row_group.column(i).path_in_schema: row_group.column(i).has_dictionary_page
+        for i in range(row_group.num_columns)
+    }
+
+
+def test_plain_columns_are_written_without_a_dictionary(spark, tmp_path):
+    frame, rows = shuffled_rows(spark, "2026-11-20", 300)  # 13 playlist ids, 17 positions: repetitive
+    write_partition(frame, str(tmp_path), "2026-11-20", len(rows), ["position"], ["playlist_id"])
+    (file,) = partition_files(tmp_path, "2026-11-20")
+    assert dictionary_columns(file) == {"playlist_id": False, "position": True}

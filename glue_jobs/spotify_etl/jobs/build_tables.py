@@ -19,7 +19,13 @@ from .. import lake_layout as layout
 from ..lake_io import path_exists, read_partition, write_document, write_partition
 from ..quality import check_quality, raise_on_failures
 from ..reconcile import raise_unless_holds, reconcile
-from ..schemas import QUARANTINE_SCHEMA, STAGED_ITEM_SCHEMA, STAGED_PLAYLIST_SCHEMA, TABLE_KEYS
+from ..schemas import (
+    QUARANTINE_SCHEMA,
+    STAGED_ITEM_SCHEMA,
+    STAGED_PLAYLIST_SCHEMA,
+    TABLE_KEYS,
+    TABLE_PLAIN_COLUMNS,
+)
 from ..tables import build_tables
 from . import BUILD_TABLES
 
@@ -111,9 +117,9 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
         raise
 
     for name, frame in tables.items():
-        write_partition(
-            frame, layout.table_path(lake_path, name), snapshot_date, rows[name], TABLE_KEYS[name]
-        )
+        path = layout.table_path(lake_path, name)
+        plain = TABLE_PLAIN_COLUMNS.get(name, ())
+        write_partition(frame, path, snapshot_date, rows[name], TABLE_KEYS[name], plain)
     report["published"] = True
     report["catalog"] = register_catalog(args, snapshot_date)
     write_document(report_path, report)

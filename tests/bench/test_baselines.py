@@ -3,7 +3,6 @@ skip rules, and the row counts the generator worked out. No Spark here."""
 
 from __future__ import annotations
 
-import gzip
 import json
 import subprocess
 import sys
@@ -13,9 +12,8 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-DATE = "2026-11-20"
-TABLES = ("album", "artist", "song")
-EXPECTED_KEY = {"album": "albums", "artist": "artists", "song": "songs"}
+from .handmade_day import DATE, EPISODE, EXPECTED_KEY, LOCAL, TABLES, TRACK, item, write_day
+
 BASELINES = Path(__file__).resolve().parents[2] / "bench" / "baselines"
 
 
@@ -92,51 +90,8 @@ def test_both_baselines_build_the_same_tables(pandas_baseline, duckdb_baseline, 
             assert extra == (0,), (table, left, right)
 
 
-# A hand-written day: every skip rule, the older ``track`` shape and positions.
-
-TRACK = {
-    "type": "track",
-    "id": "t1",
-    "name": "Song",
-    "duration_ms": 1000,
-    "explicit": False,
-    "is_local": False,
-    "external_ids": {"isrc": "X1"},
-    "external_urls": {"spotify": "https://open.spotify.com/track/t1"},
-    "album": {
-        "id": "al1",
-        "name": "Album",
-        "album_type": "album",
-        "release_date": "2019-03",
-        "release_date_precision": "month",
-        "total_tracks": 3,
-        "external_urls": {"spotify": "https://open.spotify.com/album/al1"},
-        "artists": [{"id": "ar9", "name": "Album Artist", "external_urls": {"spotify": "u9"}}],
-    },
-    "artists": [
-        {"id": "ar1", "name": "One", "external_urls": {"spotify": "u1"}},
-        {"id": "ar2", "name": "Two", "external_urls": {"spotify": "u2"}},
-    ],
-}
-LOCAL = {
-    **TRACK,
-    "id": None,
-    "is_local": True,
-    "album": {**TRACK["album"], "id": None, "artists": []},
-    "artists": [{"id": None, "name": "Me", "external_urls": {}}],
-}
-EPISODE = {"type": "episode", "id": "e1", "name": "Episode", "duration_ms": 9, "external_urls": {}}
-
-
-def item(entity: dict | None, field: str = "item", is_local: bool = False) -> dict:
-    return {"added_at": "2026-11-19T08:15:00Z", "added_by": {"id": "u"}, "is_local": is_local, field: entity}
-
-
 @pytest.fixture(scope="module")
 def handmade(tmp_path_factory):
-    raw = tmp_path_factory.mktemp("handmade") / "raw"
-    folder = raw / f"snapshot_date={DATE}"
-    folder.mkdir(parents=True)
     items = [
         item(None),  # 0: null item
         item(TRACK),  # 1: a song
@@ -145,19 +100,7 @@ def handmade(tmp_path_factory):
         item({**TRACK, "id": "t2"}, field="track"),  # 4: a song in the older shape
         item(None, field="track"),  # 5: null in the older shape
     ]
-    envelope = {
-        "schema_version": 1,
-        "run_id": "20261120T060002Z-00000000",
-        "snapshot_date": DATE,
-        "extracted_at": "2026-11-20T06:00:04.512Z",
-        "playlist": {"id": "p1", "snapshot_id": "s1", "name": "P", "total_items": len(items)},
-        "items": items,
-    }
-    empty = {**envelope, "playlist": {"id": "p2", "snapshot_id": "s2"}, "items": []}
-    lines = "".join(json.dumps(e) + "\n" for e in (envelope, empty))
-    (folder / "20261120T060002Z-00000000.jsonl.gz").write_bytes(gzip.compress(lines.encode(), mtime=0))
-    (folder / "20261120T060002Z-00000000.manifest.json").write_text("{}")  # not raw data
-    return raw
+    return write_day(tmp_path_factory.mktemp("handmade") / "raw", items)
 
 
 def test_skips_null_items_local_files_and_episodes(baseline, handmade, tmp_path):

@@ -5,7 +5,6 @@ from the code under test."""
 
 from __future__ import annotations
 
-import gzip
 import json
 import subprocess
 import sys
@@ -15,9 +14,8 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-DATE = "2026-11-20"
-TABLES = ("album", "artist", "song")
-EXPECTED_KEY = {"album": "albums", "artist": "artists", "song": "songs"}
+from .handmade_day import DATE, EPISODE, EXPECTED_KEY, TABLES, TRACK, item, write_day
+
 SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "baselines" / "spark_bare_transform.py"
 
 # Every column of each table, as DuckDB reads both engines' files (the same types), sorted by key.
@@ -84,61 +82,32 @@ def test_the_tables_hold_the_same_rows_as_the_duckdb_baseline(bare, duckdb_basel
 
 
 # A hand-written day: the older ``track`` shape, skipped items that still take a position, a
-# playlist without items.
+# playlist without items; a year-precision release and URLs missing from the API's objects.
 
-TRACK = {
-    "type": "track",
-    "id": "t1",
-    "name": "Song",
-    "duration_ms": 1000,
+YEAR_TRACK = {
+    **TRACK,
     "explicit": True,
-    "is_local": False,
-    "external_ids": {"isrc": "X1"},
-    "external_urls": {"spotify": "https://open.spotify.com/track/t1"},
     "album": {
-        "id": "al1",
-        "name": "Album",
+        **TRACK["album"],
         "album_type": "single",
         "release_date": "2019",
         "release_date_precision": "year",
         "total_tracks": 1,
         "external_urls": {},
-        "artists": [{"id": "ar9", "name": "Album Artist", "external_urls": {"spotify": "u9"}}],
     },
-    "artists": [
-        {"id": "ar1", "name": "One", "external_urls": {"spotify": "u1"}},
-        {"id": "ar2", "name": "Two", "external_urls": {}},
-    ],
+    "artists": [TRACK["artists"][0], {**TRACK["artists"][1], "external_urls": {}}],
 }
-EPISODE = {"type": "episode", "id": "e1", "name": "Episode", "duration_ms": 9, "external_urls": {}}
-
-
-def item(entity: dict | None, field: str = "item") -> dict:
-    return {"added_at": "2026-11-19T08:15:00Z", "added_by": {"id": "u"}, "is_local": False, field: entity}
 
 
 @pytest.fixture(scope="module")
 def handmade(tmp_path_factory):
-    raw = tmp_path_factory.mktemp("handmade") / "raw"
-    folder = raw / f"snapshot_date={DATE}"
-    folder.mkdir(parents=True)
-    envelope = {
-        "schema_version": 1,
-        "run_id": "20261120T060002Z-00000000",
-        "snapshot_date": DATE,
-        "extracted_at": "2026-11-20T06:00:04.512Z",
-        "playlist": {"id": "p1", "snapshot_id": "s1"},
-        "items": [
-            item(None),  # 0: null item
-            item(TRACK, field="track"),  # 1: a song in the older shape
-            item(EPISODE),  # 2: an episode
-            item({**TRACK, "id": "t2", "artists": TRACK["artists"][::-1]}),  # 3: a song
-        ],
-    }
-    empty = {**envelope, "playlist": {"id": "p2", "snapshot_id": "s2"}, "items": []}
-    lines = json.dumps(envelope) + "\n" + json.dumps(empty) + "\n"
-    (folder / "20261120T060002Z-00000000.jsonl.gz").write_bytes(gzip.compress(lines.encode(), mtime=0))
-    return raw
+    items = [
+        item(None),  # 0: null item
+        item(YEAR_TRACK, field="track"),  # 1: a song in the older shape
+        item(EPISODE),  # 2: an episode
+        item({**YEAR_TRACK, "id": "t2", "artists": YEAR_TRACK["artists"][::-1]}),  # 3: a song
+    ]
+    return write_day(tmp_path_factory.mktemp("handmade") / "raw", items)
 
 
 def test_a_handmade_day(spark, spark_bare_baseline, duckdb_baseline, handmade, tmp_path):

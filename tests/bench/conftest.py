@@ -9,6 +9,8 @@ from types import ModuleType
 
 import pytest
 
+from .handmade_day import DATE
+
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
@@ -47,3 +49,13 @@ def spark_bare_baseline() -> ModuleType:  # imports pyspark and spotify_etl: no 
 @pytest.fixture(scope="session")
 def bench_transform(raw_generator) -> ModuleType:  # it imports raw_generator by name
     return load("bench_transform", BENCH / "bench_transform.py")
+
+
+@pytest.fixture(scope="session")
+def generated_day(raw_generator, tmp_path_factory) -> tuple[Path, dict]:
+    """One small generated day (raw root, the generator's expected counts) that the baseline tests
+    share: every engine is checked against the same input and the same counts."""
+    raw = tmp_path_factory.mktemp("day") / "raw"
+    expected = raw_generator.generate_day(raw, 520, seed=11, snapshot_date=DATE, workers=1)
+    assert all(expected["skipped"].values()), "the day should hold every kind of skipped item"
+    return raw, expected

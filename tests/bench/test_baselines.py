@@ -23,22 +23,14 @@ def rows(out: Path, table: str) -> int:
     return pq.read_metadata(files[0]).num_rows
 
 
-@pytest.fixture(scope="module")
-def day(raw_generator, tmp_path_factory):
-    raw = tmp_path_factory.mktemp("day") / "raw"
-    expected = raw_generator.generate_day(raw, 520, seed=11, snapshot_date=DATE, workers=1)
-    assert all(expected["skipped"].values()), "the day should hold every kind of skipped item"
-    return raw, expected
-
-
 @pytest.fixture(scope="module", params=["pandas", "duckdb"])
 def baseline(request, pandas_baseline, duckdb_baseline):
     return request.param, {"pandas": pandas_baseline, "duckdb": duckdb_baseline}[request.param]
 
 
-def test_row_counts_equal_the_generated_counts(baseline, day, tmp_path):
+def test_row_counts_equal_the_generated_counts(baseline, generated_day, tmp_path):
     name, module = baseline
-    raw, expected = day
+    raw, expected = generated_day
     report = module.transform(str(raw), str(tmp_path), DATE)
     for table in TABLES:
         assert rows(tmp_path, table) == expected[EXPECTED_KEY[table]], (name, table)
@@ -47,8 +39,8 @@ def test_row_counts_equal_the_generated_counts(baseline, day, tmp_path):
 
 
 @pytest.mark.parametrize("engine", ["pandas", "duckdb"])
-def test_the_command_line(engine, day, tmp_path):
-    raw, expected = day
+def test_the_command_line(engine, generated_day, tmp_path):
+    raw, expected = generated_day
     script = BASELINES / f"{engine}_transform.py"
     command = [
         sys.executable,
@@ -66,8 +58,8 @@ def test_the_command_line(engine, day, tmp_path):
     assert rows(tmp_path, "song") == expected["songs"]
 
 
-def test_both_baselines_build_the_same_tables(pandas_baseline, duckdb_baseline, day, tmp_path):
-    raw, _ = day
+def test_both_baselines_build_the_same_tables(pandas_baseline, duckdb_baseline, generated_day, tmp_path):
+    raw, _ = generated_day
     pandas_baseline.transform(str(raw), str(tmp_path / "pandas"), DATE)
     duckdb_baseline.transform(str(raw), str(tmp_path / "duckdb"), DATE)
     con = duckdb.connect()

@@ -43,24 +43,16 @@ def table_rows(out: Path, table: str) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def day(raw_generator, tmp_path_factory):
-    raw = tmp_path_factory.mktemp("day") / "raw"
-    expected = raw_generator.generate_day(raw, 520, seed=11, snapshot_date=DATE, workers=1)
-    assert all(expected["skipped"].values()), "the day should hold every kind of skipped item"
-    return raw, expected
-
-
-@pytest.fixture(scope="module")
-def bare(spark, spark_bare_baseline, day, tmp_path_factory):
-    raw, _ = day
+def bare(spark, spark_bare_baseline, generated_day, tmp_path_factory):
+    raw, _ = generated_day
     out = tmp_path_factory.mktemp("spark_bare")
     report = spark_bare_baseline.transform(spark, str(raw), str(out), DATE)
     return out, report
 
 
-def test_row_and_skip_counts_equal_the_generated_counts(bare, day):
+def test_row_and_skip_counts_equal_the_generated_counts(bare, generated_day):
     out, report = bare
-    _, expected = day
+    _, expected = generated_day
     for table in TABLES:
         files = parquet_files(out, table)
         assert len(files) == 1, (table, files)
@@ -71,9 +63,9 @@ def test_row_and_skip_counts_equal_the_generated_counts(bare, day):
     assert set(report["timings"]) == {"read_and_cache", *TABLES}
 
 
-def test_the_tables_hold_the_same_rows_as_the_duckdb_baseline(bare, duckdb_baseline, day, tmp_path):
+def test_the_tables_hold_the_same_rows_as_the_duckdb_baseline(bare, duckdb_baseline, generated_day, tmp_path):
     out, _ = bare
-    raw, expected = day
+    raw, expected = generated_day
     duckdb_baseline.transform(str(raw), str(tmp_path), DATE)
     for table in TABLES:
         want = table_rows(tmp_path, table)
@@ -126,8 +118,8 @@ def test_a_handmade_day(spark, spark_bare_baseline, duckdb_baseline, handmade, t
         assert table_rows(tmp_path / "bare", table) == table_rows(tmp_path / "duckdb", table), table
 
 
-def test_the_command_line_prints_its_report_last(day, tmp_path):
-    raw, expected = day
+def test_the_command_line_prints_its_report_last(generated_day, tmp_path):
+    raw, expected = generated_day
     command = [
         sys.executable,
         str(SCRIPT),

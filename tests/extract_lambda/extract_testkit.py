@@ -168,12 +168,14 @@ def read_jsonl_gz(data: bytes) -> list[dict[str, Any]]:
 
 @dataclass
 class Fault:
-    """What to do to one request: answer ``status``, sleep first, or expire every token first."""
+    """What to do to one request: answer ``status``, sleep first, hold it until ``until()`` holds
+    (at most ``seconds``), or expire every token first."""
 
-    kind: str  # "status", "sleep", "expire"
+    kind: str  # "status", "sleep", "hold", "expire"
     status: int = 500
     headers: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    until: Callable[[], bool] | None = None
 
 
 def status(code: int, **headers: str) -> Fault:
@@ -184,6 +186,12 @@ def status(code: int, **headers: str) -> Fault:
 
 def sleep(seconds: float) -> Fault:
     return Fault("sleep", seconds=seconds)
+
+
+def hold_until(condition: Callable[[], bool], timeout: float = 10.0) -> Fault:
+    """Answer only once ``condition()`` holds: an order of arrivals that no load can upset (after
+    ``timeout`` seconds the request is answered anyway, so a test fails instead of hanging)."""
+    return Fault("hold", seconds=timeout, until=condition)
 
 
 EXPIRE = Fault("expire")
@@ -257,6 +265,11 @@ class FakeSpotify:
                     return False
                 if fault.kind == "sleep":
                     time.sleep(fault.seconds)
+                    return False
+                if fault.kind == "hold":
+                    deadline = time.monotonic() + fault.seconds
+                    while not fault.until() and time.monotonic() < deadline:
+                        time.sleep(0.005)
                     return False
                 if fault.kind == "expire":
                     with fake.lock:

@@ -14,9 +14,9 @@ import pytest
 from extract_testkit import (
     CLIENT_ID,
     CLIENT_SECRET,
+    hold_until,
     read_jsonl_gz,
     sample_items,
-    sleep,
     status,
     synthetic_document,
 )
@@ -299,13 +299,20 @@ def test_lines_and_manifest_keep_the_configured_order_whoever_finishes_first(mak
     fake = make_fake_spotify(document=document)
     configured = document["playlist_ids"][::-1]
     slow = configured[:2]  # the first two in the configuration are answered last
+    others = configured[2:]
+
+    def others_all_arrived() -> bool:  # metadata and two pages for each of the others
+        with fake.lock:
+            paths = [path for _, path in fake.arrivals]
+        return sum(any(f"/{pid}" in path for pid in others) for path in paths) == len(others) * 3
+
     for playlist_id in slow:
-        fake.inject(f"GET /v1/playlists/{playlist_id}", sleep(0.3))
+        fake.inject(f"GET /v1/playlists/{playlist_id}", hold_until(others_all_arrived))
     summary = run_against(fake, tmp_path, configured, concurrency=4)
 
     paths = [path for _, path in fake.arrivals]
     slow_pages = [paths.index(f"GET /v1/playlists/{pid}/items") for pid in slow]
-    others_done = max(i for i, path in enumerate(paths) if any(f"/{pid}" in path for pid in configured[2:]))
+    others_done = max(i for i, path in enumerate(paths) if any(f"/{pid}" in path for pid in others))
     assert others_done < min(slow_pages), "the slow playlists were meant to finish last"
     assert [p["playlist_id"] for p in summary["playlists"]] == configured
     lines = landed_lines(summary)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import importlib.util
+import json
+import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -59,3 +62,19 @@ def generated_day(raw_generator, tmp_path_factory) -> tuple[Path, dict]:
     expected = raw_generator.generate_day(raw, 520, seed=11, snapshot_date=DATE, workers=1)
     assert all(expected["skipped"].values()), "the day should hold every kind of skipped item"
     return raw, expected
+
+
+@pytest.fixture(scope="session")
+def run_baseline() -> Callable[[str, Path, Path], dict]:
+    """Run ``bench/baselines/<engine>_transform.py`` on a raw root as the benchmark runs it (stdout
+    and stderr in one log) and return its report, which must be the log's last line."""
+
+    def run(engine: str, raw: Path, out: Path) -> dict:
+        script = BENCH / "baselines" / f"{engine}_transform.py"
+        command = [sys.executable, str(script), "--raw", str(raw), "--out", str(out), "--snapshot-date", DATE]
+        done = subprocess.run(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=True
+        )
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    return run

@@ -3,9 +3,6 @@ skip rules, and the row counts the generator worked out. No Spark here."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -13,8 +10,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from .handmade_day import DATE, EPISODE, EXPECTED_KEY, LOCAL, TABLES, TRACK, item, write_day
-
-BASELINES = Path(__file__).resolve().parents[2] / "bench" / "baselines"
 
 
 def rows(out: Path, table: str) -> int:
@@ -39,21 +34,9 @@ def test_row_counts_equal_the_generated_counts(baseline, generated_day, tmp_path
 
 
 @pytest.mark.parametrize("engine", ["pandas", "duckdb"])
-def test_the_command_line(engine, generated_day, tmp_path):
+def test_the_command_line(engine, run_baseline, generated_day, tmp_path):
     raw, expected = generated_day
-    script = BASELINES / f"{engine}_transform.py"
-    command = [
-        sys.executable,
-        str(script),
-        "--raw",
-        str(raw),
-        "--out",
-        str(tmp_path),
-        "--snapshot-date",
-        DATE,
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report = run_baseline(engine, raw, tmp_path)
     assert report["rows"] == {table: expected[EXPECTED_KEY[table]] for table in TABLES}
     assert rows(tmp_path, "song") == expected["songs"]
 

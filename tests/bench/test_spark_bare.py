@@ -5,9 +5,6 @@ from the code under test."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -15,8 +12,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from .handmade_day import DATE, EPISODE, EXPECTED_KEY, TABLES, TRACK, item, write_day
-
-SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "baselines" / "spark_bare_transform.py"
 
 # Every column of each table, as DuckDB reads both engines' files (the same types), sorted by key.
 COLUMNS = {
@@ -118,21 +113,9 @@ def test_a_handmade_day(spark, spark_bare_baseline, duckdb_baseline, handmade, t
         assert table_rows(tmp_path / "bare", table) == table_rows(tmp_path / "duckdb", table), table
 
 
-def test_the_command_line_prints_its_report_last(generated_day, tmp_path):
+def test_the_command_line_prints_its_report_last(run_baseline, generated_day, tmp_path):
     raw, expected = generated_day
-    command = [
-        sys.executable,
-        str(SCRIPT),
-        "--raw",
-        str(raw),
-        "--out",
-        str(tmp_path),
-        "--snapshot-date",
-        DATE,
-    ]
-    # As the benchmark runs it: stdout and stderr (Spark's) in one log, the report on the last line.
-    done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=True)
-    report = json.loads(done.stdout.strip().splitlines()[-1])
+    report = run_baseline("spark_bare", raw, tmp_path)  # Spark's log and the report in one stream
     assert report["rows"] == {table: expected[EXPECTED_KEY[table]] for table in TABLES}
     assert report["skipped"] == expected["skipped"]
     assert list(report["timings"]) == ["spark_session", "read_and_cache", *TABLES]

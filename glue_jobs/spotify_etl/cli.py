@@ -10,8 +10,12 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .spark_session import JavaNotFoundError
+
+if TYPE_CHECKING:
+    from .snapshot_dates import DateSelection
 
 DEFAULT_LAKE = "lake"
 
@@ -20,12 +24,22 @@ def _add_lake(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lake", default=DEFAULT_LAKE, help="the local lake folder (default: ./lake)")
 
 
+def _selection(values: Sequence[str] | None) -> DateSelection | None:
+    """``--snapshot-date`` values (dates, ``first..last`` ranges, comma lists, ``all``) as one
+    selection; None when none was given."""
+    from .snapshot_dates import parse_snapshot_dates
+
+    selection = None
+    for value in values or []:
+        named = parse_snapshot_dates(value, "--snapshot-date")
+        selection = named if selection is None else selection.union(named)
+    return selection
+
+
 def _transform(args: argparse.Namespace) -> int:
-    from .job_args import validate_snapshot_date
     from .local_workflow import transform
 
-    dates = [validate_snapshot_date(d, "--snapshot-date") for d in args.snapshot_date or []]
-    transform(args.lake, dates or None)
+    transform(args.lake, _selection(args.snapshot_date))
     return 0
 
 
@@ -60,8 +74,8 @@ def _run(args: argparse.Namespace) -> int:
                     f"    {playlist['playlist_id']}: {playlist['status']}: {playlist.get('error')}",
                     flush=True,
                 )
-    print("[2/3] transform (the Glue workflow's jobs, on local Spark)", flush=True)
-    transform(lake, sorted(set(extracted)))
+    print("[2/3] transform (the Glue workflow's jobs, on local Spark, every date in one pass)", flush=True)
+    transform(lake, _selection([",".join(sorted(set(extracted)))]))
     print("[3/3] analyze (the sql/ queries, on DuckDB)", flush=True)
     summarize_run(lake, args.plot or os.path.join(lake, "charts"))
     return 0
@@ -88,8 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     transform_parser.add_argument(
         "--snapshot-date",
         action="append",
-        metavar="YYYY-MM-DD",
-        help="a date to process (repeatable; default: all)",
+        metavar="DATES",
+        help="a date (YYYY-MM-DD), a range (FIRST..LAST, the dates of it that raw holds), a comma "
+        "list of both, or all (repeatable; default: every date in LAKE/raw), all in one pass",
     )
     transform_parser.set_defaults(handler=_transform)
 
@@ -114,6 +129,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (FileNotFoundError, ValueError, JavaNotFoundError) as error:  # one clear line, no traceback
         print(f"spotify-etl {args.command}: {error}", file=sys.stderr)
         return 2
+    except RuntimeError as error:  # a job ran and failed: its message says which dates and why
+        from .jobs.build_tables import DatesNotPublishedError
+        from .jobs.normalize_items import NoValidInputError
+
+        if not isinstance(error, NoValidInputError | DatesNotPublishedError):
+            raise
+        print(f"spotify-etl {args.command}: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

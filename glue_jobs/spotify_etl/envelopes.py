@@ -18,7 +18,8 @@ from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, StringType, StructField, StructType
 
-from .schemas import ENVELOPE_TEXT_SCHEMA, PLAYLIST_JSON_SCHEMA, RAW_SCHEMA_VERSION
+from .raw_reader import folder_snapshot_date
+from .schemas import ENVELOPE_TEXT_SCHEMA, PARTITION_COLUMN, PLAYLIST_JSON_SCHEMA, RAW_SCHEMA_VERSION
 
 CORRUPT = "_corrupt_record"
 _CORRUPT_OPTIONS = {"columnNameOfCorruptRecord": CORRUPT}
@@ -43,12 +44,12 @@ def _envelope_checks(
     playlist_id: Column,
     items: Column,
     extracted_at: Column,
-    snapshot_date: str,
+    folder_date: Column,
 ) -> list[tuple[Column, Column]]:
     """The checks of a parsed envelope ``env``, in order (both parsers share them).
 
-    ``snapshot_date`` is the folder's date: a line that claims another date is invalid, since
-    reading it would put a playlist into the wrong partition.
+    ``folder_date`` is the date of the line's folder: a line that claims another date is
+    invalid, since reading it would put a playlist into the wrong partition.
     """
     version = env["schema_version"]
     return [
@@ -72,16 +73,17 @@ def _envelope_checks(
             F.lit("missing or unreadable extracted_at (expected an ISO 8601 UTC timestamp)"),
         ),
         (
-            env["snapshot_date"] != F.lit(snapshot_date),
+            env["snapshot_date"] != folder_date,
             F.format_string(
-                f"snapshot_date %s in the line differs from its folder snapshot_date={snapshot_date}",
+                "snapshot_date %s in the line differs from its folder snapshot_date=%s",
                 env["snapshot_date"],
+                folder_date,
             ),
         ),
     ]
 
 
-def validate_records(records: DataFrame, snapshot_date: str) -> DataFrame:
+def validate_records(records: DataFrame) -> DataFrame:
     """Typed envelope records (``raw_reader.read_envelope_records``) -> the columns of
     ``parse_envelopes`` (``items`` typed, ``line_number`` and the texts null), ``line_id`` kept.
 
@@ -89,15 +91,17 @@ def validate_records(records: DataFrame, snapshot_date: str) -> DataFrame:
     as a whole here: the job reads its file again with ``parse_envelopes`` to say where.
     """
     record = F.col("record")
-    extracted_at = F.to_timestamp(record["extracted_at"])
+    extracted_at = F.try_to_timestamp(record["extracted_at"])
+    folder_date = folder_snapshot_date(F.col("source_file"))
     reason = _first_failing(
         (record[CORRUPT].isNotNull(), F.lit("line does not fit the typed raw envelope v1 schema")),
         *_envelope_checks(
-            record, F.lit(False), record["playlist"]["id"], record["items"], extracted_at, snapshot_date
+            record, F.lit(False), record["playlist"]["id"], record["items"], extracted_at, folder_date
         ),
     )
     return records.select(
         "source_file",
+        folder_date.alias(PARTITION_COLUMN),
         F.lit(None).cast("int").alias("line_number"),
         "line_id",
         F.lit(None).cast("string").alias("line"),
@@ -110,8 +114,9 @@ def validate_records(records: DataFrame, snapshot_date: str) -> DataFrame:
     )
 
 
-def parse_envelopes(lines: DataFrame, snapshot_date: str) -> DataFrame:
-    """Parse RAW_LINE_SCHEMA rows into envelope columns plus ``invalid_reason`` (null when valid)."""
+def parse_envelopes(lines: DataFrame) -> DataFrame:
+    """Parse RAW_LINE_SCHEMA rows into envelope columns plus ``invalid_reason`` (null when valid)
+    and ``snapshot_date``, the date of the line's folder."""
     text = F.from_json("line", with_corrupt_column(ENVELOPE_TEXT_SCHEMA), _CORRUPT_OPTIONS)
     parsed = lines.withColumn("_env", text)
     env = F.col("_env")
@@ -120,7 +125,8 @@ def parse_envelopes(lines: DataFrame, snapshot_date: str) -> DataFrame:
         {
             "_playlist": playlist,
             "items": F.from_json(env["items"], ArrayType(StringType())),
-            "extracted_at": F.to_timestamp(env["extracted_at"]),
+            "extracted_at": F.try_to_timestamp(env["extracted_at"]),
+            PARTITION_COLUMN: folder_snapshot_date(F.col("source_file")),
         }
     )
     reason = _first_failing(
@@ -133,11 +139,12 @@ def parse_envelopes(lines: DataFrame, snapshot_date: str) -> DataFrame:
             F.col("_playlist.id"),
             F.col("items"),
             F.col("extracted_at"),
-            snapshot_date,
+            F.col(PARTITION_COLUMN),
         ),
     )
     return parsed.select(
         "source_file",
+        PARTITION_COLUMN,
         "line_number",
         F.col("line_number").cast("long").alias("line_id"),
         "line",
@@ -167,10 +174,16 @@ def explode_envelopes(envelopes: DataFrame, item_column: str = "item_text") -> D
     a 10,000-item line is 10,000 small rows, which Spark can cache and spread. The line's text
     and the playlist's JSON are kept only where the quarantine needs them (invalid lines), the
     playlist's metadata only on the line's first row (``LINE_ONLY_COLUMNS``).
+
+    Memory stays linear in the size of a line: every column of the line is computed *before* the
+    explode, and the explode passes on only small columns. A column computed after it would make
+    Spark copy the line's big columns (its text, its items) into each of its item rows: a
+    1,000-item line of 2 MB would need 2 GB.
     """
     valid = F.col("invalid_reason").isNull()
-    exploded = envelopes.select(
+    lines = envelopes.select(
         "source_file",
+        PARTITION_COLUMN,
         "line_number",
         "line_id",
         "invalid_reason",
@@ -181,7 +194,11 @@ def explode_envelopes(envelopes: DataFrame, item_column: str = "item_text") -> D
         F.when(~valid, F.col("line")).alias("line"),
         F.when(~valid, F.col("playlist_text")).alias("playlist_text"),
         F.when(valid, F.size("items")).cast("int").alias("item_count"),
-        F.posexplode_outer(F.when(valid, F.col("items"))).alias("position", item_column),
+        F.when(valid, F.col("items")).alias("items"),
+    )
+    passed_on = [name for name in lines.columns if name != "items"]
+    exploded = lines.select(
+        *passed_on, F.posexplode_outer("items").alias("position", item_column)
     ).withColumn("position", F.col("position").cast("int"))
     first_row = F.coalesce(F.col("position"), F.lit(0)) == 0
     return exploded.withColumns({name: F.when(first_row, F.col(name)) for name in LINE_ONLY_COLUMNS})
@@ -193,13 +210,14 @@ def one_row_per_line(exploded: DataFrame) -> DataFrame:
 
 
 def mark_latest_extraction(envelopes: DataFrame) -> DataFrame:
-    """Add ``is_latest``: for each playlist, only its latest extraction of the day counts.
+    """Add ``is_latest``: for each playlist and snapshot date, only its latest extraction of that
+    day counts.
 
     Two extract runs on one date both land; taking the latest per playlist means nothing is
     counted twice. Ties are broken by run id, then file and line (``line_id`` grows with the
     line's position in its file), so reruns choose alike.
     """
-    latest_first = Window.partitionBy(F.col("playlist.id")).orderBy(
+    latest_first = Window.partitionBy(F.col(PARTITION_COLUMN), F.col("playlist.id")).orderBy(
         F.col("extracted_at").desc(),
         F.col("run_id").desc(),
         F.col("source_file").desc(),
@@ -208,7 +226,7 @@ def mark_latest_extraction(envelopes: DataFrame) -> DataFrame:
     return envelopes.withColumn("is_latest", F.row_number().over(latest_first) == 1)
 
 
-def stage_playlists(lines: DataFrame, snapshot_date: str) -> DataFrame:
+def stage_playlists(lines: DataFrame) -> DataFrame:
     """One row per kept line: the playlist's metadata and how many items it holds."""
     return lines.select(
         F.col("playlist.id").alias("playlist_id"),
@@ -219,5 +237,5 @@ def stage_playlists(lines: DataFrame, snapshot_date: str) -> DataFrame:
         "run_id",
         "extracted_at",
         "source_file",
-        F.lit(snapshot_date).alias("snapshot_date"),
+        PARTITION_COLUMN,
     )

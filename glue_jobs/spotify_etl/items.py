@@ -11,9 +11,14 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from .envelopes import CORRUPT, with_corrupt_column
-from .schemas import PLAYLIST_ITEM_JSON_SCHEMA, STAGED_ITEM_SCHEMA
+from .schemas import PARTITION_COLUMN, PLAYLIST_ITEM_JSON_SCHEMA, STAGED_ITEM_SCHEMA
 
 OPEN_SPOTIFY = "https://open.spotify.com"
+
+ADDED_AT_PLACEHOLDER_SECONDS = 0
+"""The ``added_at`` Spotify sends for items of its own generated playlists and of very old ones
+(``1970-01-01T00:00:00Z``, usually with ``added_by: null``): the Unix epoch, not a time anyone
+added a song (Spotify launched in 2008). Read as unknown (null), and counted in the report."""
 
 STAGED_ITEM_FIELDS = tuple(
     field.name
@@ -22,7 +27,11 @@ STAGED_ITEM_FIELDS = tuple(
 )
 """The staged columns taken from the item object (``item_fields``); the rest come from its line."""
 
-ITEM_VALUE_COLUMNS = frozenset(("parsed", *STAGED_ITEM_FIELDS))
+ITEM_FLAG_COLUMNS = ("added_at_placeholder",)
+"""Item columns that are not staged but counted in the report: the item's ``added_at`` was the
+1970 placeholder (``ADDED_AT_PLACEHOLDER_SECONDS``)."""
+
+ITEM_VALUE_COLUMNS = frozenset(("parsed", *STAGED_ITEM_FIELDS, *ITEM_FLAG_COLUMNS))
 """What an item row carries of the item itself: the parsed struct, or its flattened columns."""
 
 
@@ -38,6 +47,7 @@ def items_of(exploded: DataFrame, lines: DataFrame) -> DataFrame:
         .join(F.broadcast(keys), ["source_file", "line_id"], "left_semi")
         .select(
             "playlist_id",
+            PARTITION_COLUMN,
             "run_id",
             "source_file",
             "line_number",
@@ -122,13 +132,25 @@ def artist_refs(artists: Column) -> Column:
     )
 
 
+def added_at(text: Column) -> tuple[Column, Column]:
+    """(the item's ``added_at`` as a UTC timestamp, whether it was the 1970 placeholder): the
+    placeholder and text that is not a timestamp read as null (``try_to_timestamp``: the same
+    with Spark's ANSI mode on, where ``to_timestamp`` would fail the job)."""
+    parsed = F.try_to_timestamp(text)
+    epoch = F.timestamp_seconds(F.lit(ADDED_AT_PLACEHOLDER_SECONDS))
+    placeholder = F.coalesce(parsed == epoch, F.lit(False))
+    return F.when(~placeholder, parsed), placeholder
+
+
 def item_fields(parsed: Column) -> list[Column]:
-    """The staged columns that come from one parsed item object, whichever shape the API served."""
+    """The staged columns that come from one parsed item object, whichever shape the API served,
+    and the ``ITEM_FLAG_COLUMNS``."""
     entity = F.coalesce(parsed["item"], parsed["track"])
     album = entity["album"]
+    added, placeholder = added_at(parsed["added_at"])
     return [
         skip_reason(entity, parsed["is_local"]).alias("skip_reason"),
-        F.to_timestamp(parsed["added_at"]).alias("added_at"),
+        added.alias("added_at"),
         parsed["added_by"]["id"].alias("added_by_id"),
         entity["id"].alias("song_id"),
         entity["name"].alias("song_name"),
@@ -146,6 +168,7 @@ def item_fields(parsed: Column) -> list[Column]:
         spotify_url(album["external_urls"], "album", album["id"]).alias("album_url"),
         artist_refs(album["artists"]).alias("album_artists"),
         artist_refs(entity["artists"]).alias("artists"),
+        placeholder.alias("added_at_placeholder"),
     ]
 
 
@@ -154,9 +177,9 @@ def flatten_items(rows: DataFrame) -> DataFrame:
     return rows.select(*[c for c in rows.columns if c != "parsed"], *item_fields(F.col("parsed")))
 
 
-def normalize_items(items: DataFrame, snapshot_date: str) -> DataFrame:
-    """Valid items (``parsed`` or already flattened) -> STAGED_ITEM_SCHEMA."""
+def normalize_items(items: DataFrame) -> DataFrame:
+    """Valid items (``parsed`` or already flattened, with their ``snapshot_date``) ->
+    STAGED_ITEM_SCHEMA."""
     if "parsed" in items.columns:
         items = flatten_items(items)
-    staged = items.withColumn("snapshot_date", F.lit(snapshot_date))
-    return staged.select([F.col(field.name).cast(field.dataType) for field in STAGED_ITEM_SCHEMA.fields])
+    return items.select([F.col(field.name).cast(field.dataType) for field in STAGED_ITEM_SCHEMA.fields])

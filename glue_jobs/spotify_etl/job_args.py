@@ -2,8 +2,9 @@
 
 On Glue the arguments arrive as ``--name value`` pairs and are parsed with AWS's own
 ``getResolvedOptions``. Inside a Glue workflow, the workflow run properties set by the extract
-Lambda (``snapshot_date``, ``run_id``, ``raw_path``) take precedence over the job's own
-arguments; a console run with neither processes today's UTC date.
+Lambda (``snapshot_date``, ``run_id``, ``raw_path``) or by whoever started the run
+(``snapshot_dates`` for a backfill) take precedence over the job's own arguments; a console run
+with neither processes today's UTC date.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from .lake_layout import is_snapshot_date
+from .snapshot_dates import DateSelection, parse_snapshot_dates, single_date
 
 WORKFLOW_ARGS = ("WORKFLOW_NAME", "WORKFLOW_RUN_ID")
-WORKFLOW_PROPERTIES = ("snapshot_date", "run_id", "raw_path")
-"""Run properties the extract Lambda sets when it starts the workflow."""
+DATE_ARGS = ("snapshot_date", "snapshot_dates")
+WORKFLOW_PROPERTIES = (*DATE_ARGS, "run_id", "raw_path")
+"""Run properties the jobs read: the extract Lambda sets snapshot_date, run_id and raw_path when it
+starts the workflow; a backfill started by hand sets snapshot_dates."""
 
 
 class JobArgumentError(ValueError):
@@ -78,19 +82,39 @@ def resolve_job_args(
 
     ``workflow_properties(name, run_id)`` reads a workflow run's properties (boto3 on Glue);
     it is only called when Glue passed ``--WORKFLOW_NAME`` and ``--WORKFLOW_RUN_ID``.
+
+    The dates come from one place: the workflow run's ``snapshot_date``/``snapshot_dates``
+    properties when it has any, else the job's arguments, else today's UTC date. They are
+    returned as ``args["snapshot_dates"]``, a ``DateSelection`` (both names together: their
+    union), and ``args["dates_source"]`` says where they came from. Raises ``JobArgumentError``
+    naming the argument or property that cannot be read.
     """
     args: dict[str, Any] = dict(parse_glue_argv(argv, spec))
     sources = {name: "--" + name for name in args}
     if workflow_properties and all(name in args for name in WORKFLOW_ARGS):
         properties = workflow_properties(args["WORKFLOW_NAME"], args["WORKFLOW_RUN_ID"])
+        if any(properties.get(name) for name in DATE_ARGS):
+            for name in DATE_ARGS:  # the run's dates replace the job's, never mix with them
+                args.pop(name, None)
         for name in WORKFLOW_PROPERTIES:
             if properties.get(name) and (name in spec.arguments or name == "run_id"):
                 args[name] = properties[name]
                 sources[name] = f"workflow run property {name}"
-    if not args.get("snapshot_date"):
-        args["snapshot_date"] = today()
-        sources["snapshot_date"] = "today's UTC date"
-    args["snapshot_date"] = validate_snapshot_date(args["snapshot_date"], sources["snapshot_date"])
+    selection = DateSelection()
+    if args.get("snapshot_date"):
+        selection = single_date(validate_snapshot_date(args["snapshot_date"], sources["snapshot_date"]))
+    if args.get("snapshot_dates"):
+        try:
+            named = parse_snapshot_dates(args["snapshot_dates"], sources["snapshot_dates"])
+        except ValueError as error:
+            raise JobArgumentError(str(error)) from None
+        selection = selection.union(named)
+    dates_source = " and ".join(sources[name] for name in DATE_ARGS if args.get(name))
+    if not selection.dates and not selection.needs_raw_listing:
+        selection, dates_source = single_date(today()), "today's UTC date"
+    args.pop("snapshot_date", None)
+    args["snapshot_dates"] = selection
+    args["dates_source"] = dates_source
     return args
 
 
@@ -103,10 +127,13 @@ def glue_workflow_properties(name: str, run_id: str) -> Mapping[str, str]:
     return glue.get_workflow_run_properties(Name=name, RunId=run_id)["RunProperties"]
 
 
-def to_argv(args: Mapping[str, str | None]) -> list[str]:
-    """Turn arguments into the ``argv`` Glue would pass, so local runs go through the same parser."""
+def to_argv(args: Mapping[str, Any]) -> list[str]:
+    """Turn arguments into the ``argv`` Glue would pass, so local runs go through the same parser
+    (a ``DateSelection`` is written as its ``snapshot_dates`` text)."""
     argv = ["local"]
     for name, value in args.items():
+        if isinstance(value, DateSelection):
+            value = value.describe()
         if value is not None:
             argv += [f"--{name}", str(value)]
     return argv

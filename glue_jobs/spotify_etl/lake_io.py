@@ -1,8 +1,8 @@
 """Reading and writing the lake (local folder or S3): the jobs' I/O edge.
 
-Partitions are written with dynamic partition overwrite, so a rerun replaces exactly its own
-snapshot date and leaves the others untouched. Files are sorted by the table's key inside each
-partition, so a rerun of the same input gives the same rows in the same order.
+Partitions are written with dynamic partition overwrite, so a run replaces exactly its own
+snapshot dates, however many, and leaves the others untouched. Files are sorted by the table's
+key inside each partition, so a rerun of the same input gives the same rows in the same order.
 """
 
 from __future__ import annotations
@@ -10,22 +10,18 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
 from .lake_layout import is_s3, join, partition
-from .schemas import PARTITION_COLUMN, data_columns
+from .schemas import PARTITION_COLUMN
 
 ROWS_PER_FILE = 1_000_000
 """About 50-100 MB of Parquet for these tables: few files per partition, none too large."""
-
-
-class MissingInputError(FileNotFoundError):
-    """A job's input partition is not there (usually: the previous job has not run)."""
 
 
 def _hadoop_path(spark: SparkSession, path: str) -> tuple[Any, Any]:
@@ -45,53 +41,80 @@ def delete_path(spark: SparkSession, path: str) -> None:
         filesystem.delete(hadoop_path, True)
 
 
-def empty_folder(spark: SparkSession, path: str) -> None:
-    """Replace ``path`` with an empty folder: a rerun with nothing to write there must not leave an
-    earlier run's files behind, and readers still find the folder."""
-    delete_path(spark, path)
-    filesystem, hadoop_path = _hadoop_path(spark, path)
-    filesystem.mkdirs(hadoop_path)
+def partition_dates(spark: SparkSession, root: str) -> set[str]:
+    """The snapshot dates that have a partition folder under ``root`` (one listing of ``root``)."""
+    filesystem, hadoop_path = _hadoop_path(spark, root)
+    if not filesystem.exists(hadoop_path):
+        return set()
+    prefix = f"{PARTITION_COLUMN}="
+    names = (str(status.getPath().getName()) for status in filesystem.listStatus(hadoop_path))
+    return {name[len(prefix) :] for name in names if name.startswith(prefix)}
 
 
-def read_partition(
-    spark: SparkSession, root: str, schema: StructType, snapshot_date: str, hint: str
-) -> DataFrame:
-    """One snapshot date of a partitioned dataset, read with its declared schema."""
-    path = join(root, partition(snapshot_date))
-    if not path_exists(spark, path):
-        raise MissingInputError(f"no data at {path}: {hint}")
-    stored = StructType(data_columns(schema))
-    frame = spark.read.schema(stored).parquet(path).withColumn(PARTITION_COLUMN, F.lit(snapshot_date))
+def delete_partitions(spark: SparkSession, root: str, dates: Iterable[str]) -> None:
+    """Remove the partition folders of ``dates`` (those that exist) under ``root``: a date that has
+    nothing to write must not keep an earlier run's rows."""
+    existing = partition_dates(spark, root)
+    for snapshot_date in sorted(set(dates) & existing):
+        delete_path(spark, join(root, partition(snapshot_date)))
+
+
+def read_partitions(spark: SparkSession, root: str, schema: StructType, dates: Sequence[str]) -> DataFrame:
+    """The partitions of ``dates`` of a partitioned dataset, read with its declared schema (dates
+    without a folder contribute no rows; no folder at all gives an empty frame)."""
+    present = sorted(set(dates) & partition_dates(spark, root))
+    if not present:
+        return spark.createDataFrame([], schema)
+    paths = [join(root, partition(snapshot_date)) for snapshot_date in present]
+    frame = spark.read.schema(schema).option("basePath", root).parquet(*paths)
     return frame.select([field.name for field in schema.fields])
 
 
-def write_partition(
+def _file_slot(sort_by: Sequence[str], rows: Mapping[str, int]) -> tuple[Column, int]:
+    """(the file of a row within its date, the number of files in all): one file per date up to
+    ROWS_PER_FILE rows, a date with more is split by a hash of the key."""
+    files = {snapshot_date: max(1, math.ceil(count / ROWS_PER_FILE)) for snapshot_date, count in rows.items()}
+    total = sum(files.values())
+    if total == len(files):
+        return F.lit(0), total
+    per_date = F.create_map(*[F.lit(value) for pair in files.items() for value in pair])
+    return F.pmod(F.xxhash64(*sort_by), per_date[F.col(PARTITION_COLUMN)]), total
+
+
+def write_partitions(
     frame: DataFrame,
     root: str,
-    snapshot_date: str,
-    rows: int,
+    rows: Mapping[str, int],
     sort_by: Sequence[str] | None,
     plain_columns: Sequence[str] = (),
 ) -> None:
-    """Replace one snapshot date's partition of a Parquet dataset (snappy) with ``frame``.
+    """Replace the partitions of the dates in ``rows`` (date -> rows ``frame`` holds for it, already
+    counted by the caller) of a Parquet dataset (snappy) with ``frame``'s rows; no other date is
+    touched (dynamic partition overwrite).
 
-    ``rows`` (already counted by the caller) sizes the number of files. An empty result still
-    replaces the partition: a rerun that finds nothing must not leave yesterday's rows behind.
-    With ``sort_by``, the files are few (ROWS_PER_FILE) and sorted by those columns; without it
-    (staging, read only by the next job), each task writes its own file, unsorted, so the write
-    runs on every core instead of one. ``plain_columns`` are written without dictionary encoding
+    A date with no rows has its partition removed: a rerun that finds nothing must not leave
+    yesterday's rows behind. With ``sort_by``, each date is one file (ROWS_PER_FILE rows at most
+    per file) sorted by those columns, whatever the number of dates; without it (staging, read
+    only by the next job), each task writes its own files, unsorted, so the write runs on every
+    core instead of one. ``plain_columns`` are written without dictionary encoding
     (``schemas.TABLE_PLAIN_COLUMNS``); staging has none at all.
     """
     spark = frame.sparkSession
-    if rows == 0:
-        delete_path(spark, join(root, partition(snapshot_date)))
+    delete_partitions(spark, root, [snapshot_date for snapshot_date, count in rows.items() if count == 0])
+    with_rows = {snapshot_date: count for snapshot_date, count in rows.items() if count}
+    if not with_rows:
         return
     if sort_by:
         # The partition column leads the sort: Spark's writer needs its rows in partition-column
         # order and, when the plan does not already give it, sorts them again by that column
         # alone, which loses the key order (and costs a second sort).
-        files = max(1, math.ceil(rows / ROWS_PER_FILE))
-        frame = frame.repartition(files).sortWithinPartitions(PARTITION_COLUMN, *sort_by)
+        slot, files = _file_slot(sort_by, with_rows)
+        frame = (
+            frame.withColumn("_file", slot)
+            .repartition(files, PARTITION_COLUMN, "_file")
+            .sortWithinPartitions(PARTITION_COLUMN, *sort_by)
+            .drop("_file")
+        )
     writer = frame.write
     if not sort_by:
         # Staging is read once, by the next job: plain encoding writes about twice as fast as
@@ -108,9 +131,22 @@ def write_partition(
     )
 
 
-def write_json_records(frame: DataFrame, path: str) -> None:
-    """Replace the folder ``path`` with ``frame`` as JSON Lines (the quarantine: readable by eye)."""
-    frame.coalesce(1).write.mode("overwrite").option("ignoreNullFields", "false").json(path)
+def write_json_partitions(frame: DataFrame, root: str, rows: Mapping[str, int]) -> None:
+    """Replace the partitions of the dates in ``rows`` (date -> records ``frame`` holds for it) of a
+    JSON Lines dataset (the quarantine: readable by eye) with ``frame``, one file per date; a date
+    with no records has its partition removed."""
+    spark = frame.sparkSession
+    delete_partitions(spark, root, [snapshot_date for snapshot_date, count in rows.items() if count == 0])
+    if not any(rows.values()):
+        return
+    (
+        frame.repartition(PARTITION_COLUMN)
+        .write.mode("overwrite")
+        .option("partitionOverwriteMode", "dynamic")
+        .option("ignoreNullFields", "false")
+        .partitionBy(PARTITION_COLUMN)
+        .json(root)
+    )
 
 
 def write_document(path: str, document: dict) -> None:

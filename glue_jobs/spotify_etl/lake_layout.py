@@ -55,9 +55,14 @@ def table_partition_path(lake_path: str, table: str, snapshot_date: str) -> str:
     return join(table_path(lake_path, table), partition(snapshot_date))
 
 
+def quarantine_root(lake_path: str) -> str:
+    """Invalid input, with its reason and source file (JSON Lines), partitioned by snapshot date."""
+    return join(lake_path, "quarantine")
+
+
 def quarantine_path(lake_path: str, snapshot_date: str) -> str:
     """Invalid input of one date, with its reason and source file (JSON Lines)."""
-    return join(lake_path, "quarantine", partition(snapshot_date))
+    return join(quarantine_root(lake_path), partition(snapshot_date))
 
 
 def report_path(lake_path: str, snapshot_date: str, job: str) -> str:

@@ -11,7 +11,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import StringType
 
-from .schemas import PLAYLIST_ITEM_JSON_SCHEMA, PLAYLIST_JSON_SCHEMA, QUARANTINE_SCHEMA
+from .schemas import PARTITION_COLUMN, PLAYLIST_ITEM_JSON_SCHEMA, PLAYLIST_JSON_SCHEMA, QUARANTINE_SCHEMA
 from .type_mismatch import explain_mismatch
 
 WRONG_TYPE = " has a field of the wrong type"
@@ -31,7 +31,7 @@ def _conform(records: DataFrame) -> DataFrame:
     return records.select([F.col(field.name).cast(field.dataType) for field in QUARANTINE_SCHEMA.fields])
 
 
-def quarantine_lines(invalid_lines: DataFrame, snapshot_date: str) -> DataFrame:
+def quarantine_lines(invalid_lines: DataFrame) -> DataFrame:
     """Invalid envelopes (``invalid_reason`` set) -> one record per line, or per unreadable file."""
     detailed = F.when(
         F.col("invalid_reason").endswith(WRONG_TYPE),
@@ -46,12 +46,12 @@ def quarantine_lines(invalid_lines: DataFrame, snapshot_date: str) -> DataFrame:
             F.col("playlist.id").alias("playlist_id"),
             F.lit(None).alias("position"),
             F.col("line").alias("payload"),
-            F.lit(snapshot_date).alias("snapshot_date"),
+            PARTITION_COLUMN,
         )
     )
 
 
-def quarantine_items(invalid_items: DataFrame, snapshot_date: str) -> DataFrame:
+def quarantine_items(invalid_items: DataFrame) -> DataFrame:
     """Items that do not fit the item object's schema -> one record per item, with its position."""
     detailed = F.when(
         F.col("invalid_reason").endswith(WRONG_TYPE),
@@ -66,6 +66,6 @@ def quarantine_items(invalid_items: DataFrame, snapshot_date: str) -> DataFrame:
             "playlist_id",
             "position",
             F.col("item_text").alias("payload"),
-            F.lit(snapshot_date).alias("snapshot_date"),
+            PARTITION_COLUMN,
         )
     )

@@ -14,23 +14,23 @@ Two readers over the same files:
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import StructType
 
-from .schemas import RAW_LINE_SCHEMA
-
-RAW_FILE_GLOB = "*.jsonl.gz"
+from .lake_layout import is_snapshot_date
+from .schemas import PARTITION_COLUMN, RAW_LINE_SCHEMA
 
 RawLine = tuple[str, int | None, str | None, str | None]
 
 
 class MissingRawDataError(FileNotFoundError):
-    """No raw file for the requested snapshot date."""
+    """No raw file for any of the requested snapshot dates."""
 
 
 def _gunzip(content: bytes) -> tuple[bytes, str | None]:
@@ -88,34 +88,60 @@ def decode_raw_file(source_file: str, content: bytes) -> Iterator[RawLine]:
 
 @dataclass(frozen=True)
 class RawFiles:
-    """The raw files of one snapshot date: those with bytes, and the zero-byte ones (which Spark's
-    file sources skip without a word, so they are found by the listing)."""
+    """The raw files of the dates a run reads: those with bytes, and the zero-byte ones (which
+    Spark's file sources skip without a word, so they are found by the listing); ``dates`` are the
+    dates that have at least one raw file."""
 
     readable: tuple[str, ...]
     empty: tuple[str, ...]
+    dates: tuple[str, ...] = ()
 
     @property
     def count(self) -> int:
         return len(self.readable) + len(self.empty)
 
 
-def list_raw_files(spark: SparkSession, date_path: str) -> RawFiles:
-    """List ``*.jsonl.gz`` in one snapshot date's folder (names and sizes only, on the driver)."""
+_RAW_FILE = re.compile(rf"/{PARTITION_COLUMN}=(\d{{4}}-\d{{2}}-\d{{2}})/[^/]+\.jsonl\.gz$")
+"""A raw file directly inside its date folder: ``.../snapshot_date=YYYY-MM-DD/<run_id>.jsonl.gz``."""
+
+
+def list_raw_root(spark: SparkSession, raw_path: str) -> dict[str, dict[str, int]]:
+    """Every raw file under the raw root, by snapshot date: ``{date: {path: bytes}}``.
+
+    One recursive listing (on S3 a flat, paginated LIST of the prefix rather than one request per
+    date folder), names and sizes only, on the driver. Manifests and other files are not raw
+    files; a folder whose name is not a real date is ignored. A missing root gives ``{}``.
+    """
     jvm = spark.sparkContext._jvm
-    folder = jvm.org.apache.hadoop.fs.Path(date_path.rstrip("/"))
-    filesystem = folder.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
-    if not filesystem.exists(folder):
-        raise MissingRawDataError(
-            f"no raw data at {date_path}: run the extract for this date first "
-            "(spotify-etl extract, or the extract Lambda), or pick a date that has raw files"
-        )
-    pattern = jvm.org.apache.hadoop.fs.Path(f"{date_path.rstrip('/')}/{RAW_FILE_GLOB}")
-    statuses = [status for status in (filesystem.globStatus(pattern) or []) if status.isFile()]
-    paths = {str(status.getPath().toString()): int(status.getLen()) for status in statuses}
+    root = jvm.org.apache.hadoop.fs.Path(raw_path.rstrip("/"))
+    filesystem = root.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    if not filesystem.exists(root):
+        return {}
+    found: dict[str, dict[str, int]] = {}
+    listing = filesystem.listFiles(root, True)
+    while listing.hasNext():
+        status = listing.next()
+        path = str(status.getPath().toString())
+        match = _RAW_FILE.search(path)
+        if match and is_snapshot_date(match.group(1)):
+            found.setdefault(match.group(1), {})[path] = int(status.getLen())
+    return found
+
+
+def raw_files_of(listing: dict[str, dict[str, int]], dates: Sequence[str]) -> RawFiles:
+    """The files of ``dates`` in a ``list_raw_root`` listing (dates without files are left out)."""
+    sizes = {path: size for day in dates for path, size in listing.get(day, {}).items()}
     return RawFiles(
-        readable=tuple(sorted(path for path, size in paths.items() if size > 0)),
-        empty=tuple(sorted(path for path, size in paths.items() if size == 0)),
+        readable=tuple(sorted(path for path, size in sizes.items() if size > 0)),
+        empty=tuple(sorted(path for path, size in sizes.items() if size == 0)),
+        dates=tuple(sorted(day for day in dates if listing.get(day))),
     )
+
+
+def folder_snapshot_date(source_file: Column) -> Column:
+    """The snapshot date of a raw file's folder (``snapshot_date=YYYY-MM-DD``), from its path: the
+    date every line of the file must claim, and the partition its rows go to."""
+    return F.regexp_extract(source_file, rf"{PARTITION_COLUMN}=(\d{{4}}-\d{{2}}-\d{{2}})/[^/]*$", 1)
 
 
 def _damage_of(content: bytes, step: int = 1 << 20) -> str | None:

@@ -40,12 +40,21 @@ def reconcile(
     return Reconciliation(snapshot_date, items_read, songs, dict(sorted(skipped.items())), quarantined_items)
 
 
+def failure_message(result: Reconciliation) -> str | None:
+    """Why the date's items do not add up (the numbers and what to do), or None when they do."""
+    if result.holds:
+        return None
+    return (
+        f"reconciliation failed for snapshot_date={result.snapshot_date}: items read "
+        f"{result.items_read} != songs {result.songs} + skipped {sum(result.skipped.values())} "
+        f"{result.skipped} + quarantined {result.quarantined_items} = {result.accounted}. "
+        "Items were lost or double-counted between raw and the tables; nothing was published for "
+        "that date; see the run report, fix, then rerun this date."
+    )
+
+
 def raise_unless_holds(result: Reconciliation) -> None:
-    if not result.holds:
-        raise ReconciliationError(
-            f"reconciliation failed for snapshot_date={result.snapshot_date}: items read "
-            f"{result.items_read} != songs {result.songs} + skipped {sum(result.skipped.values())} "
-            f"{result.skipped} + quarantined {result.quarantined_items} = {result.accounted}. "
-            "Items were lost or double-counted between raw and the tables; see the run report, "
-            "fix, then rerun this date."
-        )
+    """``ReconciliationError`` with ``failure_message`` when the date's items do not add up."""
+    message = failure_message(result)
+    if message:
+        raise ReconciliationError(message)

@@ -1,4 +1,5 @@
-"""One snapshot date's raw files -> one item-grained frame, read the fast way wherever possible.
+"""The raw files of a run's snapshot dates -> one item-grained frame, read the fast way wherever
+possible.
 
 Nearly every day, every file is intact and every line valid. Those files are read once by
 Spark's JSON source with the typed envelope schema: no Python, no text kept, one pass. A file
@@ -10,7 +11,8 @@ field by field), which names the line, the field and the damage for the quaranti
 - an empty file, or one that holds no line at all.
 
 Both paths give the same columns (``ITEM_ROW_COLUMNS``); a file is read by exactly one of them,
-so nothing is counted twice and nothing is left out.
+so nothing is counted twice and nothing is left out. Every row carries its file's snapshot date
+(``snapshot_date``, from the file's folder), so one pass serves any number of dates.
 """
 
 from __future__ import annotations
@@ -25,20 +27,21 @@ from pyspark.sql import functions as F
 from pyspark.sql.utils import CapturedException
 
 from .envelopes import explode_envelopes, parse_envelopes, validate_records, with_corrupt_column
-from .items import STAGED_ITEM_FIELDS, flatten_items, parse_items, typed_items
+from .items import ITEM_FLAG_COLUMNS, STAGED_ITEM_FIELDS, flatten_items, parse_items, typed_items
 from .raw_reader import (
+    RawFiles,
     find_damaged_files,
     is_unreadable_file_error,
-    list_raw_files,
     read_envelope_records,
     read_raw_lines,
 )
-from .schemas import ENVELOPE_SCHEMA
+from .schemas import ENVELOPE_SCHEMA, PARTITION_COLUMN
 
 log = logging.getLogger(__name__)
 
 ITEM_ROW_COLUMNS = (
     "source_file",
+    PARTITION_COLUMN,
     "line_number",
     "line_id",
     "invalid_reason",
@@ -53,12 +56,13 @@ ITEM_ROW_COLUMNS = (
     "item_text",
     "item_invalid_reason",
     *STAGED_ITEM_FIELDS,
+    *ITEM_FLAG_COLUMNS,
 )
 
 
 @dataclass(frozen=True)
 class LineCounts:
-    """How many lines the date's files hold: valid, and invalid per level (a line of a file, or a
+    """How many lines one date's files hold: valid, and invalid per level (a line of a file, or a
     whole file that could not be read), and how many files had any row."""
 
     lines: int = 0
@@ -70,23 +74,28 @@ class LineCounts:
 
 @dataclass
 class SnapshotRows:
-    """The date's item-grained rows (persisted: the caller unpersists), how each file was read,
-    and the line counts, taken in the same pass that checked the files."""
+    """The dates' item-grained rows (persisted: the caller unpersists), how each file was read,
+    and the line counts of each date, taken in the same pass that checked the files."""
 
     rows: DataFrame
     fast_files: tuple[str, ...]
     thorough_files: tuple[str, ...]
     damaged_files: dict[str, str]
-    line_counts: LineCounts
+    line_counts: dict[str, LineCounts]
 
     def unpersist(self) -> None:
         self.rows.unpersist()
 
+    def files_of(self, snapshot_date: str, files: tuple[str, ...]) -> tuple[str, ...]:
+        """Those of ``files`` that lie in ``snapshot_date``'s folder."""
+        folder = f"/{PARTITION_COLUMN}={snapshot_date}/"
+        return tuple(path for path in files if folder in path)
 
-def _fast_rows(spark: SparkSession, paths: tuple[str, ...], snapshot_date: str) -> DataFrame:
+
+def _fast_rows(spark: SparkSession, paths: tuple[str, ...]) -> DataFrame:
     records = read_envelope_records(spark, paths, with_corrupt_column(ENVELOPE_SCHEMA))
     return (
-        records.transform(validate_records, snapshot_date)
+        records.transform(validate_records)
         .transform(explode_envelopes, "parsed")
         .transform(typed_items)
         .transform(flatten_items)
@@ -94,12 +103,10 @@ def _fast_rows(spark: SparkSession, paths: tuple[str, ...], snapshot_date: str) 
     )
 
 
-def _thorough_rows(
-    spark: SparkSession, paths: tuple[str, ...], empty: tuple[str, ...], snapshot_date: str
-) -> DataFrame:
+def _thorough_rows(spark: SparkSession, paths: tuple[str, ...], empty: tuple[str, ...]) -> DataFrame:
     return (
         read_raw_lines(spark, paths, empty)
-        .transform(parse_envelopes, snapshot_date)
+        .transform(parse_envelopes)
         .transform(explode_envelopes)
         .transform(parse_items)
         .transform(flatten_items)
@@ -107,10 +114,10 @@ def _thorough_rows(
     )
 
 
-def _file_stats(rows: DataFrame) -> tuple[set[str], set[str], LineCounts]:
-    """(files that have rows, files with an invalid line or item, the line counts): one small
-    aggregate, one row per file. On the fast rows this is the action that reads the files (and
-    fails if one cannot be decompressed); the line counts come with it, not from another pass."""
+def _file_stats(rows: DataFrame) -> tuple[set[str], set[str], dict[str, LineCounts]]:
+    """(files that have rows, files with an invalid line or item, the line counts per date): one
+    small aggregate, one row per file. On the fast rows this is the action that reads the files
+    (and fails if one cannot be decompressed); the line counts come with it, not another pass."""
     problem = F.col("invalid_reason").isNotNull() | F.col("item_invalid_reason").isNotNull()
     line_row = F.col("position").isNull() | (F.col("position") == 0)  # one_row_per_line's rows
     invalid = F.col("invalid_reason").isNotNull()
@@ -119,7 +126,7 @@ def _file_stats(rows: DataFrame) -> tuple[set[str], set[str], LineCounts]:
         return F.sum((line_row & condition).cast("long"))
 
     per_file = (
-        rows.groupBy("source_file")
+        rows.groupBy("source_file", PARTITION_COLUMN)
         .agg(
             F.max(problem.cast("int")).alias("problem"),
             lines_where(F.lit(True)).alias("lines"),
@@ -129,21 +136,26 @@ def _file_stats(rows: DataFrame) -> tuple[set[str], set[str], LineCounts]:
         )
         .collect()
     )
-    counts = LineCounts(
-        *(sum(row[name] for row in per_file) for name in ("lines", "valid", "invalid_line", "invalid_file")),
-        files=len(per_file),
-    )
+    counts: dict[str, LineCounts] = {}
+    for day in sorted({row[PARTITION_COLUMN] for row in per_file}):
+        of_day = [row for row in per_file if row[PARTITION_COLUMN] == day]
+        fields = ("lines", "valid", "invalid_line", "invalid_file")
+        counts[day] = LineCounts(*(sum(row[name] for row in of_day) for name in fields), files=len(of_day))
     return {row.source_file for row in per_file}, {row.source_file for row in per_file if row.problem}, counts
 
 
-def read_snapshot_rows(spark: SparkSession, date_path: str, snapshot_date: str) -> SnapshotRows:
-    """Every raw file of ``date_path`` as item-grained rows (``ITEM_ROW_COLUMNS``)."""
-    listing = list_raw_files(spark, date_path)
-    candidates = listing.readable
+def read_snapshot_rows(spark: SparkSession, files: RawFiles) -> SnapshotRows:
+    """Every raw file of ``files`` as item-grained rows (``ITEM_ROW_COLUMNS``).
+
+    A file that the fast path cannot read (damaged gzip), that holds anything to explain, or that
+    gives no row at all is read again by the thorough path, whatever the other files are: every
+    readable line of every file is kept.
+    """
+    candidates = files.readable
     damaged: dict[str, str] = {}
-    fast = _fast_rows(spark, candidates, snapshot_date).persist(StorageLevel.MEMORY_AND_DISK)
+    fast = _fast_rows(spark, candidates).persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        seen, problems, counts = _file_stats(fast) if candidates else (set(), set(), LineCounts())
+        seen, problems, counts = _file_stats(fast) if candidates else (set(), set(), {})
     except (Py4JJavaError, CapturedException) as error:
         fast.unpersist()
         if not is_unreadable_file_error(error):
@@ -153,19 +165,19 @@ def read_snapshot_rows(spark: SparkSession, date_path: str, snapshot_date: str) 
             raise
         log.warning("raw files that cannot be decompressed, read byte by byte: %s", sorted(damaged))
         candidates = tuple(path for path in candidates if path not in damaged)
-        fast = _fast_rows(spark, candidates, snapshot_date).persist(StorageLevel.MEMORY_AND_DISK)
-        seen, problems, counts = _file_stats(fast) if candidates else (set(), set(), LineCounts())
+        fast = _fast_rows(spark, candidates).persist(StorageLevel.MEMORY_AND_DISK)
+        seen, problems, counts = _file_stats(fast) if candidates else (set(), set(), {})
 
     fast_files = tuple(path for path in candidates if path in seen and path not in problems)
     thorough_files = tuple(sorted({*damaged, *problems, *(p for p in candidates if p not in seen)}))
-    if len(fast_files) == len(candidates) and not listing.empty:
+    if not thorough_files and not files.empty:
         return SnapshotRows(fast, fast_files, (), damaged, counts)
 
     kept_fast = fast.filter(F.col("source_file").isin(list(fast_files)))
-    thorough = _thorough_rows(spark, thorough_files, listing.empty, snapshot_date)
+    thorough = _thorough_rows(spark, thorough_files, files.empty)
     rows = kept_fast.unionByName(thorough).persist(StorageLevel.MEMORY_AND_DISK)
     # Counting the final rows materialises them before the fast cache is released (its files
     # are not read again).
     _, _, counts = _file_stats(rows)
     fast.unpersist()
-    return SnapshotRows(rows, fast_files, (*thorough_files, *listing.empty), damaged, counts)
+    return SnapshotRows(rows, fast_files, (*thorough_files, *files.empty), damaged, counts)

@@ -41,13 +41,27 @@ def require_java(required: int = REQUIRED_JAVA) -> None:
     )
 
 
+DATETIME_REBASE = {
+    f"spark.sql.parquet.{kind}RebaseModeIn{direction}": "CORRECTED"
+    for kind in ("datetime", "int96")
+    for direction in ("Write", "Read")
+}
+"""Dates and timestamps go to Parquet as they are (proleptic Gregorian, as Spark 3, Athena and
+Snowflake read them), never rebased to the hybrid Julian calendar of Spark 2. Spark 3.5 defaults
+these to EXCEPTION, which fails a whole write on one album released before 1582-10-15 (Spotify
+has albums dated "1019"); Spark 4 defaults them to CORRECTED (SPARK-46440). Set explicitly, on
+Glue's session too, since Glue 5.1 leaves Spark's defaults."""
+
+
 def build_spark_session(
     app_name: str = "spotify-etl", master: str | None = None, shuffle_partitions: int | None = None
 ) -> SparkSession:
     """Return the active session (Glue's), or build a local one when ``master`` is given.
 
     UTC everywhere: ``added_at`` and ``extracted_at`` are UTC instants and must not shift with the
-    laptop's time zone. Dynamic partition overwrite: a rerun replaces only its own date.
+    laptop's time zone. Dynamic partition overwrite: a rerun replaces only its own dates. Ancient
+    dates written as they are (``DATETIME_REBASE``). On Glue, ``getOrCreate`` applies these SQL
+    settings to Glue's own session.
     """
     builder = SparkSession.builder.appName(app_name)
     if master:
@@ -69,6 +83,8 @@ def build_spark_session(
             )
             .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
         )
+    for name, value in DATETIME_REBASE.items():
+        builder = builder.config(name, value)
     session = (
         builder.config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.sources.partitionOverwriteMode", "dynamic")

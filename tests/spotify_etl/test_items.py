@@ -5,12 +5,13 @@ from chispa import assert_df_equality
 from pyspark.sql import functions as F
 
 from spotify_etl.envelopes import explode_envelopes, one_row_per_line, parse_envelopes
-from spotify_etl.items import items_of, normalize_items, parse_items
+from spotify_etl.items import flatten_items, items_of, normalize_items, parse_items
 from spotify_etl.schemas import RAW_LINE_SCHEMA, STAGED_ITEM_SCHEMA
 
 from .api_objects import album, artist, envelope, episode, item, local_track, track
 
 DATE = "2026-11-20"
+SOURCE = f"file:/lake/raw/snapshot_date={DATE}/f.jsonl.gz"
 RUN = "20261120T060000Z-aaaaaaaa"
 ANN, BOB = artist("art1", "Ann"), artist("art2", "Bob")
 ALBUM = album("alb1", "First", [BOB], "1987", "year", "compilation", 12)
@@ -18,8 +19,8 @@ ALBUM = album("alb1", "First", [BOB], "1987", "year", "compilation", 12)
 
 def parsed_items_of(spark, *playlist_items):
     line = json.dumps(envelope("pl1", list(playlist_items)))
-    raw = spark.createDataFrame([("f", 1, line, None)], RAW_LINE_SCHEMA)
-    exploded = raw.transform(parse_envelopes, DATE).transform(explode_envelopes).transform(parse_items)
+    raw = spark.createDataFrame([(SOURCE, 1, line, None)], RAW_LINE_SCHEMA)
+    exploded = raw.transform(parse_envelopes).transform(explode_envelopes).transform(parse_items)
     return exploded.transform(items_of, exploded.transform(one_row_per_line))
 
 
@@ -32,7 +33,7 @@ def test_both_item_shapes_become_the_same_row(spark):
         "trk1", "One", [ANN, BOB], ALBUM, duration_ms=201000, explicit=True, popularity=None, isrc="ISRC1"
     )
     parsed = parsed_items_of(spark, item(song, shape="item"), item(song, shape="track"))
-    staged = parsed.transform(normalize_items, DATE)
+    staged = parsed.transform(normalize_items)
     row = (
         "trk1",
         "One",
@@ -67,22 +68,44 @@ def test_skip_reasons(spark):
     parsed = parsed_items_of(
         spark, item(song), item(None), item(podcast), item(local_track("Demo")), item(audiobook)
     )
-    reasons = [r.skip_reason for r in parsed.transform(normalize_items, DATE).orderBy("position").collect()]
+    reasons = [r.skip_reason for r in parsed.transform(normalize_items).orderBy("position").collect()]
     assert reasons == [None, "null_item", "episode", "local_file", "unsupported_type"]
 
 
 def test_track_field_null_with_item_field_set_reads_item(spark):
     song = track("trk1", "One", [ANN], ALBUM)
     parsed = parsed_items_of(spark, {"added_at": None, "item": song, "track": None})
-    row = parsed.transform(normalize_items, DATE).first()
+    row = parsed.transform(normalize_items).first()
     assert (row.song_id, row.skip_reason, row.added_at) == ("trk1", None, None)
+
+
+def test_the_1970_placeholder_added_at_is_unknown_and_flagged(spark):
+    """Spotify's placeholder for items of its generated and very old playlists: the Unix epoch."""
+    song = track("trk1", "One", [ANN], ALBUM)
+    placeholder = {**item(song, added_at="1970-01-01T00:00:00Z"), "added_by": None}
+    parsed = parsed_items_of(
+        spark,
+        placeholder,
+        item(song, added_at="1970-01-01T00:00:01Z"),  # a second later: a real (odd) time
+        item(song, added_at="not a time"),
+        item(song, added_at="2026-11-01T10:00:00Z"),
+    )
+    rows = parsed.transform(flatten_items).orderBy("position").collect()
+    assert [r.added_at_placeholder for r in rows] == [True, False, False, False]
+    staged = parsed.transform(normalize_items).orderBy("position").collect()
+    assert [r.added_at for r in staged] == [
+        None,
+        dt.datetime(1970, 1, 1, 0, 0, 1),
+        None,
+        dt.datetime(2026, 11, 1, 10, 0),
+    ]
 
 
 def test_missing_external_urls_are_built_from_ids(spark):
     song = track("trk1", "One", [ANN], ALBUM)
     song["external_urls"] = {}
     song["artists"] = [{"id": "art1", "name": "Ann"}]
-    row = parsed_items_of(spark, item(song)).transform(normalize_items, DATE).first()
+    row = parsed_items_of(spark, item(song)).transform(normalize_items).first()
     assert row.song_url == "https://open.spotify.com/track/trk1"
     assert row.artists[0].artist_url == "https://open.spotify.com/artist/art1"
 
@@ -104,8 +127,8 @@ def test_wrongly_typed_items_are_marked_not_dropped(spark):
 def test_items_of_keeps_only_the_given_lines_items(spark):
     song = track("trk1", "One", [ANN], ALBUM)
     texts = [json.dumps(envelope(pid, [item(song)] * n)) for pid, n in (("pl1", 2), ("pl2", 3))]
-    raw = spark.createDataFrame([("f", i, t, None) for i, t in enumerate(texts, 1)], RAW_LINE_SCHEMA)
-    exploded = raw.transform(parse_envelopes, DATE).transform(explode_envelopes).transform(parse_items)
+    raw = spark.createDataFrame([(SOURCE, i, t, None) for i, t in enumerate(texts, 1)], RAW_LINE_SCHEMA)
+    exploded = raw.transform(parse_envelopes).transform(explode_envelopes).transform(parse_items)
     second_line = exploded.transform(one_row_per_line).filter("line_number = 2")
     rows = exploded.transform(items_of, second_line).collect()
     assert sorted((r.playlist_id, r.position) for r in rows) == [("pl2", 0), ("pl2", 1), ("pl2", 2)]

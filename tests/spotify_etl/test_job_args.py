@@ -2,6 +2,7 @@ import pytest
 
 from spotify_etl.job_args import JobArgumentError, resolve_job_args, to_argv
 from spotify_etl.jobs import BUILD_TABLES, NORMALIZE_ITEMS
+from spotify_etl.snapshot_dates import DateSelection
 
 
 def never_called(name, run_id):
@@ -21,18 +22,20 @@ def test_arguments_as_glue_passes_them():
         "2026-11-19",
     ]
     args = resolve_job_args(argv, NORMALIZE_ITEMS, never_called)
-    assert (args["raw_path"], args["lake_path"], args["snapshot_date"]) == (
+    assert (args["raw_path"], args["lake_path"], args["snapshot_dates"]) == (
         "s3://r/raw",
         "s3://c",
-        "2026-11-19",
+        DateSelection(("2026-11-19",)),
     )
+    assert args["dates_source"] == "--snapshot_date"
 
 
 def test_without_a_date_it_processes_today_utc():
     args = resolve_job_args(
         to_argv({"lake_path": "lake"}), BUILD_TABLES, never_called, today=lambda: "2026-11-21"
     )
-    assert args["snapshot_date"] == "2026-11-21"
+    assert args["snapshot_dates"] == DateSelection(("2026-11-21",))
+    assert args["dates_source"] == "today's UTC date"
 
 
 def test_workflow_run_properties_win_over_arguments():
@@ -57,8 +60,8 @@ def test_workflow_run_properties_win_over_arguments():
     )
     args = resolve_job_args(argv, NORMALIZE_ITEMS, properties)
     assert calls == [("wf", "wr_1")]
-    assert (args["snapshot_date"], args["raw_path"], args["run_id"]) == (
-        "2026-11-18",
+    assert (args["snapshot_dates"].dates, args["raw_path"], args["run_id"]) == (
+        ("2026-11-18",),
         "s3://other/raw",
         "20261118T060000Z-abcdef12",
     )
@@ -67,7 +70,7 @@ def test_workflow_run_properties_win_over_arguments():
 def test_a_console_run_of_the_workflow_without_properties_falls_back():
     argv = to_argv({"lake_path": "s3://c", "WORKFLOW_NAME": "wf", "WORKFLOW_RUN_ID": "wr_2"})
     args = resolve_job_args(argv, BUILD_TABLES, lambda name, run_id: {}, today=lambda: "2026-11-21")
-    assert args["snapshot_date"] == "2026-11-21" and "raw_path" not in args
+    assert args["snapshot_dates"].dates == ("2026-11-21",) and "raw_path" not in args
 
 
 def test_missing_required_argument_names_it():
@@ -85,3 +88,35 @@ def test_bad_date_from_the_workflow_says_so():
     argv = to_argv({"lake_path": "l", "WORKFLOW_NAME": "wf", "WORKFLOW_RUN_ID": "r"})
     with pytest.raises(JobArgumentError, match="from workflow run property snapshot_date"):
         resolve_job_args(argv, BUILD_TABLES, lambda n, r: {"snapshot_date": "20-11-2026"})
+
+
+def test_snapshot_dates_and_snapshot_date_together_are_their_union():
+    argv = to_argv(
+        {"lake_path": "l", "snapshot_date": "2026-11-20", "snapshot_dates": "2026-01-01..2026-01-31"}
+    )
+    args = resolve_job_args(argv, BUILD_TABLES)
+    assert args["snapshot_dates"] == DateSelection(("2026-11-20",), (("2026-01-01", "2026-01-31"),))
+    assert args["dates_source"] == "--snapshot_date and --snapshot_dates"
+
+
+def test_the_workflow_runs_dates_replace_the_jobs_own():
+    """A backfill started with the run property snapshot_dates: a date in the job's arguments must
+    not sneak into it."""
+    argv = to_argv(
+        {"lake_path": "l", "snapshot_date": "2026-11-20", "WORKFLOW_NAME": "wf", "WORKFLOW_RUN_ID": "r"}
+    )
+    args = resolve_job_args(argv, BUILD_TABLES, lambda n, r: {"snapshot_dates": "all"})
+    assert args["snapshot_dates"] == DateSelection(everything=True)
+    assert args["dates_source"] == "workflow run property snapshot_dates"
+
+
+def test_a_bad_snapshot_dates_names_its_source():
+    argv = to_argv({"lake_path": "l", "WORKFLOW_NAME": "wf", "WORKFLOW_RUN_ID": "r"})
+    with pytest.raises(JobArgumentError, match="snapshot_dates from workflow run property snapshot_dates"):
+        resolve_job_args(argv, BUILD_TABLES, lambda n, r: {"snapshot_dates": "2026-11-20..2026-11-01"})
+
+
+def test_a_selection_goes_back_through_the_parser_unchanged():
+    selection = DateSelection(("2026-11-20",), (("2026-01-01", "2026-01-31"),))
+    args = resolve_job_args(to_argv({"lake_path": "l", "snapshot_dates": selection}), BUILD_TABLES)
+    assert args["snapshot_dates"] == selection

@@ -1,14 +1,16 @@
 import gzip
 
 import pytest
+from pyspark.sql import functions as F
 from pyspark.sql.types import IntegerType, StringType, StructField, StructType
 
 from spotify_etl.raw_reader import (
-    MissingRawDataError,
     decode_raw_file,
     find_damaged_files,
+    folder_snapshot_date,
     is_unreadable_file_error,
-    list_raw_files,
+    list_raw_root,
+    raw_files_of,
     read_envelope_records,
     read_raw_lines,
 )
@@ -83,14 +85,47 @@ def _date_folder(tmp_path):
 
 
 def test_listing_finds_only_jsonl_gz_files_and_sets_empty_ones_apart(spark, tmp_path):
-    listing = list_raw_files(spark, str(_date_folder(tmp_path)))
+    _date_folder(tmp_path)
+    listing = raw_files_of(list_raw_root(spark, str(tmp_path)), ["2026-11-20"])
     assert [path.rsplit("/", 1)[1] for path in listing.readable] == ["run1.jsonl.gz"]
     assert [path.rsplit("/", 1)[1] for path in listing.empty] == ["run2.jsonl.gz"]
-    assert listing.count == 2
+    assert (listing.count, listing.dates) == (2, ("2026-11-20",))
+
+
+def test_the_listing_is_by_date_and_ignores_what_is_not_a_raw_file(spark, tmp_path):
+    _date_folder(tmp_path)
+    for folder in ("snapshot_date=2026-11-18", "snapshot_date=2026-02-30", "notes"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "run.jsonl.gz").write_bytes(gzip.compress(THREE_LINES))
+    (tmp_path / "snapshot_date=2026-11-18" / "nested").mkdir()
+    (tmp_path / "snapshot_date=2026-11-18" / "nested" / "x.jsonl.gz").write_bytes(b"")
+    listing = list_raw_root(spark, str(tmp_path))
+    assert sorted(listing) == ["2026-11-18", "2026-11-20"]  # not a real date, not a date folder: out
+    assert [path.rsplit("/", 2)[1:] for path in listing["2026-11-18"]] == [
+        ["snapshot_date=2026-11-18", "run.jsonl.gz"]
+    ]
+    chosen = raw_files_of(listing, ["2026-11-18", "2026-11-19"])
+    assert chosen.dates == ("2026-11-18",) and len(chosen.readable) == 1 and chosen.empty == ()
+
+
+def test_a_missing_raw_root_lists_nothing(spark, tmp_path):
+    assert list_raw_root(spark, str(tmp_path / "nowhere")) == {}
+
+
+def test_folder_snapshot_date_reads_the_folder_of_a_path(spark):
+    paths = [
+        ("s3://b/raw/spotify/playlist_items/snapshot_date=2026-11-20/20261120T060002Z-3f9c1a2b.jsonl.gz",),
+        ("file:/tmp/lake/raw/snapshot_date=2026-01-02/x.jsonl.gz",),
+        ("file:/tmp/snapshot_date=2026-01-02/lake/x.jsonl.gz",),  # not the file's own folder
+    ]
+    frame = spark.createDataFrame(paths, "path string")
+    found = [r.d for r in frame.select(folder_snapshot_date(F.col("path")).alias("d")).collect()]
+    assert found == ["2026-11-20", "2026-01-02", ""]
 
 
 def test_read_raw_lines_reads_the_given_files_and_reports_empty_ones(spark, tmp_path):
-    listing = list_raw_files(spark, str(_date_folder(tmp_path)))
+    _date_folder(tmp_path)
+    listing = raw_files_of(list_raw_root(spark, str(tmp_path)), ["2026-11-20"])
     rows = read_raw_lines(spark, listing.readable, listing.empty).collect()
     lines = sorted((row.line_number, row.line) for row in rows if row.line_number)
     assert lines == [(1, '{"a": 1}'), (2, '{"b": 2}'), (3, '{"c": 3}')]
@@ -142,8 +177,3 @@ def test_the_fast_reader_fails_on_a_truncated_file_with_an_error_we_recognise(sp
         read_envelope_records(spark, [str(path)], schema).count()
     assert is_unreadable_file_error(failure.value)
     assert not is_unreadable_file_error(ValueError("some other failure"))
-
-
-def test_missing_date_folder_says_what_to_do(spark, tmp_path):
-    with pytest.raises(MissingRawDataError, match="run the extract for this date first"):
-        list_raw_files(spark, str(tmp_path / "snapshot_date=2026-01-01"))

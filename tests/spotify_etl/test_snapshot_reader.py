@@ -7,9 +7,11 @@ import json
 import zlib
 from pathlib import Path
 
+import pytest
 from pyspark.sql import functions as F
 
 from spotify_etl.lake_layout import raw_date_path
+from spotify_etl.raw_reader import list_raw_root, raw_files_of
 from spotify_etl.snapshot_reader import (
     ITEM_ROW_COLUMNS,
     LineCounts,
@@ -33,6 +35,11 @@ CLEAN = [
 ]
 
 
+def read_day(spark, raw_root, *dates):
+    """What normalize_items reads: the raw files of ``dates`` (default: DATE) under ``raw_root``."""
+    return read_snapshot_rows(spark, raw_files_of(list_raw_root(spark, str(raw_root)), dates or (DATE,)))
+
+
 def names(paths) -> list[str]:
     return sorted(Path(path).name for path in paths)
 
@@ -45,8 +52,8 @@ def comparable(rows):
 
 def test_both_paths_give_the_same_rows_for_clean_files(spark, tmp_path):
     path = str(write_raw(tmp_path, DATE, "run.jsonl.gz", CLEAN))
-    fast = _fast_rows(spark, (path,), DATE)
-    thorough = _thorough_rows(spark, (path,), (), DATE)
+    fast = _fast_rows(spark, (path,))
+    thorough = _thorough_rows(spark, (path,), ())
     assert comparable(fast) == comparable(thorough)
     # and the rows are what the file holds: 4 + 3 items and one line without items
     assert fast.filter(F.col("position").isNotNull()).count() == 7
@@ -56,12 +63,14 @@ def test_both_paths_give_the_same_rows_for_clean_files(spark, tmp_path):
 def test_a_clean_day_is_read_by_the_fast_path_only(spark, tmp_path):
     write_raw(tmp_path, DATE, "a.jsonl.gz", CLEAN[:2])
     write_raw(tmp_path, DATE, "b.jsonl.gz", CLEAN[2:])
-    snapshot = read_snapshot_rows(spark, raw_date_path(str(tmp_path), DATE), DATE)
+    snapshot = read_day(spark, tmp_path)
     assert names(snapshot.fast_files) == ["a.jsonl.gz", "b.jsonl.gz"]
     assert (snapshot.thorough_files, snapshot.damaged_files) == ((), {})
     assert snapshot.rows.filter(F.col("position").isNotNull()).count() == 7
     # counted in the pass that checked the files: three lines (pl1, pl2 | pl3), all valid
-    assert snapshot.line_counts == LineCounts(lines=3, valid=3, invalid_line=0, invalid_file=0, files=2)
+    assert snapshot.line_counts == {
+        DATE: LineCounts(lines=3, valid=3, invalid_line=0, invalid_file=0, files=2)
+    }
     snapshot.unpersist()
 
 
@@ -77,7 +86,7 @@ def test_files_that_need_explaining_are_read_by_the_thorough_path(spark, tmp_pat
     cut = gzip.compress((json.dumps(CLEAN[1]) + "\n").encode() * 50)
     (folder / "cut.jsonl.gz").write_bytes(cut[: len(cut) // 2])
 
-    snapshot = read_snapshot_rows(spark, str(folder), DATE)
+    snapshot = read_day(spark, tmp_path)
 
     assert names(snapshot.fast_files) == ["clean.jsonl.gz"]
     assert names(snapshot.thorough_files) == [
@@ -110,7 +119,7 @@ def test_files_that_need_explaining_are_read_by_the_thorough_path(spark, tmp_pat
     # zlib) are valid, its cut-short tail is an invalid line; empty and no-lines are file-level
     readable = zlib.decompressobj(wbits=31).decompress(cut[: len(cut) // 2])
     complete, tail = readable.count(b"\n"), int(not readable.endswith(b"\n"))
-    assert snapshot.line_counts == LineCounts(
+    assert snapshot.line_counts[DATE] == LineCounts(
         lines=3 + complete + 1 + tail + 2,  # clean, bad-item, null-item; cut; bad-line; empty, no-lines
         valid=3 + complete,
         invalid_line=1 + tail,
@@ -124,7 +133,9 @@ def test_a_folder_without_raw_files_gives_no_rows(spark, tmp_path):
     folder = Path(raw_date_path(str(tmp_path), DATE))
     folder.mkdir(parents=True)
     (folder / "run.manifest.json").write_text("{}")
-    snapshot = read_snapshot_rows(spark, str(folder), DATE)
+    files = raw_files_of(list_raw_root(spark, str(tmp_path)), [DATE])
+    assert (files.readable, files.empty, files.dates) == ((), (), ())
+    snapshot = read_snapshot_rows(spark, files)
     assert (snapshot.rows.count(), snapshot.fast_files, snapshot.thorough_files) == (0, (), ())
     snapshot.unpersist()
 
@@ -133,8 +144,50 @@ def test_a_day_of_only_an_empty_file_is_one_file_level_row(spark, tmp_path):
     folder = Path(raw_date_path(str(tmp_path), DATE))
     folder.mkdir(parents=True)
     (folder / "empty.jsonl.gz").write_bytes(b"")
-    snapshot = read_snapshot_rows(spark, str(folder), DATE)
+    snapshot = read_day(spark, tmp_path)
     rows = snapshot.rows.collect()
     assert [(r.line_number, r.invalid_reason) for r in rows] == [(None, "empty file: 0 bytes, no lines")]
     assert names(snapshot.thorough_files) == ["empty.jsonl.gz"]
+    snapshot.unpersist()
+
+
+def cut_file(folder: Path, name: str, complete: list[dict], cut_short: dict) -> bytes:
+    """A gzip file whose stream ends inside its last line: ``complete`` lines, then half of
+    ``cut_short``'s; returns the bytes that zlib can decompress from it."""
+    text = "".join(json.dumps(line) + "\n" for line in (*complete, cut_short)).encode()
+    data = gzip.compress(text)
+    for end in range(len(data) - 8, 0, -1):  # the longest prefix that ends inside the last line
+        readable = zlib.decompressobj(wbits=31).decompress(data[:end])
+        if len(readable) < len(text) - len(json.dumps(cut_short)) // 2:
+            break
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(data[:end])
+    return readable
+
+
+@pytest.mark.parametrize("others", ["none", "clean", "bad-item"])
+def test_a_damaged_file_is_read_byte_by_byte_whatever_the_other_files_are(spark, tmp_path, others):
+    """Issue 19, case 2: line 1 complete, line 2 cut off; the complete line is kept and the cut
+    one explained, whether the other files of the day are clean, need explaining, or absent."""
+    folder = Path(raw_date_path(str(tmp_path), DATE))
+    readable = cut_file(folder, "r1.jsonl.gz", [CLEAN[0]], CLEAN[1])
+    assert readable.count(b"\n") == 1  # exactly line 1 is complete
+    if others == "clean":
+        write_raw(tmp_path, DATE, "r0.jsonl.gz", CLEAN[2:])
+    elif others == "bad-item":
+        write_raw(tmp_path, DATE, "r0.jsonl.gz", [envelope("pl9", [item({**SONGS[0], "duration_ms": "x"})])])
+
+    snapshot = read_day(spark, tmp_path)
+
+    assert "r1.jsonl.gz" in names(snapshot.thorough_files) and names(snapshot.damaged_files) == [
+        "r1.jsonl.gz"
+    ]
+    r1 = snapshot.rows.filter(F.col("source_file").endswith("r1.jsonl.gz"))
+    lines = sorted(
+        (r.line_number, r.invalid_reason or "")
+        for r in r1.filter(F.col("position").isNull() | (F.col("position") == 0)).collect()
+    )
+    assert lines[0] == (1, "")  # pl1's complete line: valid, its 4 items kept
+    assert lines[1][0] == 2 and lines[1][1].startswith("truncated gzip file")
+    assert r1.filter(F.col("position").isNotNull() & (F.col("playlist_id") == "pl1")).count() == 4
     snapshot.unpersist()

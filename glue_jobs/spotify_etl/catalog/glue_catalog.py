@@ -1,9 +1,10 @@
-"""Register one snapshot date's partition of each curated table in the Glue Data Catalog.
+"""Register the snapshot dates' partitions of each curated table in the Glue Data Catalog.
 
-Runs at the end of the build_tables Glue job, so it needs only a boto3 Glue client (no pandas,
-no awswrangler). Terraform owns the tables (their columns, SerDe and partition key); this module
-only adds partitions, with exactly the IAM actions Terraform grants: GetTable, CreatePartition
-and UpdatePartition. A rerun of the same date updates the partition in place, never duplicates it.
+Runs in the build_tables Glue job, so it needs only a boto3 Glue client (no pandas, no
+awswrangler): ``check_tables`` before anything is published, ``register_partitions`` after.
+Terraform owns the tables (their columns, SerDe and partition key); this module only adds
+partitions, with exactly the IAM actions Terraform grants: GetTable, BatchCreatePartition and
+BatchUpdatePartition. A rerun of a date updates its partition in place, never duplicates it.
 
 Athena itself finds the partitions by partition projection (terraform/catalog.tf); the registered
 partitions are for the catalog's other readers (Spark, Glue) and for tables without projection.
@@ -62,37 +63,74 @@ def partition_input(lake_path: str, table: str, snapshot_date: str) -> dict[str,
     }
 
 
+BATCH_SIZE = 100
+"""The most partitions BatchCreatePartition and BatchUpdatePartition take in one call."""
+
+
+def check_tables(glue_client: Any, database: str, tables: Iterable[str] = TABLES) -> None:
+    """Fail clearly, before anything is published, when a catalog table is missing or declares
+    other columns than ``schemas.py``: ``CatalogTableMissingError`` / ``CatalogSchemaMismatchError``
+    naming the table and what to change (Terraform owns the tables; this code never creates them)."""
+    for table in tables:
+        _check_table(glue_client, database, table)
+
+
 def register_partitions(
     glue_client: Any,
     database: str,
     lake_path: str,
-    snapshot_date: str,
+    snapshot_dates: Iterable[str],
     tables: Iterable[str] = TABLES,
-) -> dict[str, str]:
-    """Create (or update, when it exists) the ``snapshot_date`` partition of each table.
+) -> dict[str, dict[str, int]]:
+    """Create (or update, where it exists) the partition of each of ``snapshot_dates`` in each table.
 
-    Returns ``{table: "created" | "updated"}``. Create-then-update rather than look-then-write:
-    a concurrent rerun cannot make it fail, and an existing partition gets today's location and
-    columns. Raises ``CatalogTableMissingError`` when Terraform has not created a table yet.
+    Returns ``{table: {"created": n, "updated": m}}``. Batches of ``BATCH_SIZE`` (a year of dates
+    is a few calls per table, not hundreds); create first, then update the ones that already
+    existed, so a concurrent rerun cannot make it fail and an existing partition gets today's
+    location and columns. Call ``check_tables`` before publishing; a partition that can neither
+    be created nor updated raises ``RuntimeError`` naming it and Glue's error.
     """
-    _check_date(snapshot_date)
-    errors = glue_client.exceptions
-    results: dict[str, str] = {}
+    dates = sorted(set(snapshot_dates))
+    for snapshot_date in dates:
+        _check_date(snapshot_date)
+    results: dict[str, dict[str, int]] = {}
     for table in tables:
-        _check_table(glue_client, database, table)
-        spec = partition_input(lake_path, table, snapshot_date)
-        try:
-            glue_client.create_partition(DatabaseName=database, TableName=table, PartitionInput=spec)
-            results[table] = "created"
-        except errors.AlreadyExistsException:
-            glue_client.update_partition(
+        existing: list[str] = []
+        created = 0
+        for batch in _batches(dates):
+            response = glue_client.batch_create_partition(
                 DatabaseName=database,
                 TableName=table,
-                PartitionValueList=[snapshot_date],
-                PartitionInput=spec,
+                PartitionInputList=[partition_input(lake_path, table, d) for d in batch],
             )
-            results[table] = "updated"
+            errors = response.get("Errors", [])
+            for error in errors:
+                if error["ErrorDetail"].get("ErrorCode") != "AlreadyExistsException":
+                    raise RuntimeError(
+                        f"Glue catalog partition {database}.{table} {error['PartitionValues']} not "
+                        f"created: {error['ErrorDetail']}"
+                    )
+                existing.extend(error["PartitionValues"])
+            created += len(batch) - len(errors)
+        for batch in _batches(sorted(existing)):
+            response = glue_client.batch_update_partition(
+                DatabaseName=database,
+                TableName=table,
+                Entries=[
+                    {"PartitionValueList": [d], "PartitionInput": partition_input(lake_path, table, d)}
+                    for d in batch
+                ],
+            )
+            if response.get("Errors"):
+                raise RuntimeError(
+                    f"Glue catalog partitions of {database}.{table} not updated: {response['Errors']}"
+                )
+        results[table] = {"created": created, "updated": len(existing)}
     return results
+
+
+def _batches(values: list[str]) -> list[list[str]]:
+    return [values[start : start + BATCH_SIZE] for start in range(0, len(values), BATCH_SIZE)]
 
 
 def _check_date(snapshot_date: str) -> None:

@@ -7,7 +7,7 @@ from pyspark.sql import functions as F
 
 from ..schemas import ALBUM_SCHEMA
 from .conform import conform, first_per_key
-from .song import songs_only
+from .song import credited_ids, songs_only
 
 
 def parse_release_date(release_date: Column, precision: Column) -> Column:
@@ -50,7 +50,13 @@ def build_album(staged_items: DataFrame) -> DataFrame:
         .filter(F.col("album_id").isNotNull())
         .select("playlist_id", "position", *ALBUM_ITEM_COLUMNS)
     )
-    albums = first_per_key(albums, "album_id", [F.col("playlist_id"), F.col("position")])
+    albums = first_per_key(
+        albums,
+        "album_id",
+        [name for name in ALBUM_ITEM_COLUMNS if name not in ("album_id", "snapshot_date")],
+        [F.col("playlist_id"), F.col("position")],
+        together=[("album_release_date", "album_release_date_precision")],
+    )
     return conform(
         albums.select(
             "album_id",
@@ -62,9 +68,7 @@ def build_album(staged_items: DataFrame) -> DataFrame:
             F.col("album_release_date_precision").alias("release_date_precision"),
             F.col("album_total_tracks").alias("total_tracks"),
             "album_url",
-            F.filter(F.transform("album_artists", lambda a: a["artist_id"]), lambda i: i.isNotNull()).alias(
-                "artist_ids"
-            ),
+            credited_ids(F.col("album_artists")).alias("artist_ids"),
             "snapshot_date",
         ),
         ALBUM_SCHEMA,

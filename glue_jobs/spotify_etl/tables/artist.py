@@ -38,6 +38,6 @@ def build_artist(staged_items: DataFrame) -> DataFrame:
         "a.artist_name",
         "a.artist_url",
     ).filter(F.col("artist_id").isNotNull())
-    tie_breakers = (F.col(c) for c in ("playlist_id", "position", "source", "slot"))
-    order = [F.col("artist_name").isNull(), *tie_breakers]  # a named credit first, then the first seen
-    return conform(first_per_key(artists, "artist_id", order), ARTIST_SCHEMA)
+    order = [F.col(c) for c in ("playlist_id", "position", "source", "slot")]  # the first credit seen
+    chosen = first_per_key(artists, "artist_id", ["artist_name", "artist_url"], order)
+    return conform(chosen, ARTIST_SCHEMA)

@@ -11,8 +11,9 @@ from .song import songs_only
 
 
 def build_playlist(staged_playlists: DataFrame, staged_items: DataFrame) -> DataFrame:
-    song_counts = songs_only(staged_items).groupBy("playlist_id").agg(F.count(F.lit(1)).alias("song_count"))
-    playlists = staged_playlists.join(song_counts, "playlist_id", "left").withColumn(
+    keys = ["snapshot_date", "playlist_id"]
+    song_counts = songs_only(staged_items).groupBy(*keys).agg(F.count(F.lit(1)).alias("song_count"))
+    playlists = staged_playlists.join(song_counts, keys, "left").withColumn(
         "song_count", F.coalesce("song_count", F.lit(0))
     )
     return conform(playlists, PLAYLIST_SCHEMA)

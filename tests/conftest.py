@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -110,3 +111,47 @@ def athena_executions(athena: Any) -> Callable[[], list[dict[str, Any]]]:
         return sorted(found, key=lambda e: e["Status"]["SubmissionDateTime"])
 
     return executions
+
+
+FAKE_TERRAFORM = """#!{python}
+# A stand-in for `terraform`: records its arguments, answers `output -json` as Terraform does.
+import json, os, sys
+with open(os.environ["FAKE_TERRAFORM_LOG"], "a") as log:
+    log.write(" ".join(sys.argv[1:]) + "\\n")
+if sys.argv[2:] != ["output", "-json"]:
+    sys.exit("fake terraform: only `-chdir=DIR output -json` is modelled")
+state = os.environ["FAKE_TERRAFORM_STATE"]
+if state == "error":
+    sys.stderr.write("\\u2577\\n\\u2502 Error: Backend initialization required\\n")
+    sys.exit(1)
+outputs = json.loads(state)
+kinds = {{str: "string", int: "number", dict: ["map", "string"], list: ["list", "string"]}}
+entries = {{n: {{"sensitive": False, "type": kinds[type(v)], "value": v}} for n, v in outputs.items()}}
+print(json.dumps(entries))
+"""
+
+
+@pytest.fixture
+def fake_terraform(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Path]:
+    """Put a fake ``terraform`` first on PATH whose ``output -json`` answers ``outputs`` (as
+    Terraform prints them: ``{name: {"sensitive", "type", "value"}}``; ``{}`` when nothing is
+    applied) or fails like an uninitialised directory (``outputs="error"``). Returns the log of
+    the calls (one line of arguments per call); SPOTIFY_ETL_* overrides are removed."""
+    bin_dir = tmp_path / "fake-terraform-bin"
+    bin_dir.mkdir()
+    script = bin_dir / "terraform"
+    script.write_text(FAKE_TERRAFORM.format(python=sys.executable))
+    script.chmod(0o755)
+    log = tmp_path / "fake-terraform.log"
+    log.write_text("")
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("FAKE_TERRAFORM_LOG", str(log))
+    for name in [name for name in os.environ if name.startswith("SPOTIFY_ETL_")]:
+        monkeypatch.delenv(name)
+
+    def answer(outputs: dict[str, Any] | str) -> Path:
+        state = outputs if isinstance(outputs, str) else json.dumps(outputs)
+        monkeypatch.setenv("FAKE_TERRAFORM_STATE", state)
+        return log
+
+    return answer

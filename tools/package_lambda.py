@@ -79,7 +79,7 @@ def requirement_specs(pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
     specs = list(extras[LAMBDA_EXTRA])
     loose = [spec for spec in specs if "==" not in spec]
     if loose:
-        raise SystemExit(f"{pyproject}: the {LAMBDA_EXTRA} extra must pin exact versions (name==x.y.z): {loose}")
+        raise SystemExit(f"{pyproject}: the {LAMBDA_EXTRA} extra must pin exact versions (x==1.2.3): {loose}")
     names = {spec.split("==")[0].strip().lower() for spec in specs}
     missing = [name for name in BUNDLED_SDK if name not in names]
     if missing:

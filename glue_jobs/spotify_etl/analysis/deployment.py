@@ -123,10 +123,12 @@ class Deployment:
         return found  # type: ignore[return-value]
 
     def missing_message(self, missing: list[str]) -> str:
+        """What is missing, why Terraform did not have it, and the two ways to supply it."""
         how = ", ".join(f"{env_name(output)}=..." for output in missing)
         terraform = self._why_not or f"its outputs have no {', '.join(missing)}"
+        verb = "is" if len(missing) == 1 else "are"
         return (
-            f"the deployment's {', '.join(missing)} is not known: set {how}, or run where "
+            f"the deployment's {', '.join(missing)} {verb} not known ({terraform}): run where "
             f"`terraform -chdir={self.terraform_dir} output` answers for the deployed stack "
-            f"(here: {terraform}; {TERRAFORM_DIR_ENV} names another directory)"
+            f"({TERRAFORM_DIR_ENV} names another directory), or set {how}"
         )

@@ -7,7 +7,7 @@ LAKE ?= lake
 TF_DIR := terraform
 
 .DEFAULT_GOAL := help
-.PHONY: help venv check-java run test lint format bench bench-quick package deploy destroy validate-tf checkov secrets-scan clean
+.PHONY: help venv check-java run test lint format bench bench-quick package deploy smoke destroy validate-tf checkov secrets-scan clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -50,7 +50,7 @@ bench: venv check-java ## Spark transform vs pandas and DuckDB baselines at 10k,
 bench-quick: venv check-java ## The same benchmark at 10k and 100k items only
 	$(BIN)/python bench/bench_transform.py --sizes 10k 100k
 
-package: venv ## Build dist/extract_lambda.zip (Lambda, arm64) and dist/spotify_etl.zip (Glue --extra-py-files)
+package: venv ## Build dist/extract_lambda.zip (Lambda python3.13 arm64, AWS SDK inside; prints its size) and dist/spotify_etl.zip (Glue)
 	$(BIN)/python tools/package_lambda.py
 	$(BIN)/python tools/package_glue.py
 
@@ -58,8 +58,14 @@ deploy: package ## Build the packages, then terraform init and apply (docs/deplo
 	terraform -chdir=$(TF_DIR) init
 	terraform -chdir=$(TF_DIR) apply
 
-destroy: ## Destroy the AWS deployment (non-empty raw/curated buckets stay unless force_destroy_data_buckets = true)
-	terraform -chdir=$(TF_DIR) destroy
+smoke: venv ## After make deploy: extract today (or SNAPSHOT_DATE=YYYY-MM-DD), wait for the Glue run, check the report and Athena
+	$(BIN)/python tools/smoke.py $(if $(SNAPSHOT_DATE),--snapshot-date $(SNAPSHOT_DATE))
+
+destroy: ## Destroy the AWS deployment; non-empty raw/curated buckets and their KMS key stay (docs/deploy.md#destroy)
+	@terraform -chdir=$(TF_DIR) destroy || { \
+	  echo "destroy stopped. BucketNotEmpty on the raw/curated buckets is by design: they keep their data and the KMS key that"; \
+	  echo "encrypts it. To delete them too: force_destroy_data_buckets = true, terraform apply, make destroy (docs/deploy.md)."; \
+	  exit 1; }
 
 validate-tf: venv ## terraform fmt + validate of terraform/ (the offline tfcheck where terraform or its provider is unavailable)
 	bash tools/validate_tf.sh

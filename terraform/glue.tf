@@ -1,20 +1,22 @@
 # The Glue side: the entry scripts and the shared package in the artifacts bucket, one job per
 # entry of local.glue_jobs (spotify_etl.jobs.WORKFLOW), and the workflow that chains them.
 
-# Arguments every job gets. The job-specific ones (named exactly as the scripts read them) are in
+# Arguments every job gets. Logging is Glue 5.x's: real time, always on, into
+# <--custom-logGroup-prefix>/output and /error (local.glue_log_group_names); Glue 4's
+# --enable-continuous-cloudwatch-log and --continuous-log-* arguments have no place here. The job-specific ones (named exactly as the scripts read them) are in
 # local.glue_jobs. snapshot_date is deliberately absent: inside the workflow it comes from the
 # run property the Lambda sets (glue:GetWorkflowRunProperties), and a run started by hand without
 # it processes today's UTC date.
 locals {
   glue_default_arguments = {
-    "--job-language"                     = "python"
-    "--job-bookmark-option"              = "job-bookmark-disable"
-    "--enable-auto-scaling"              = "true"
-    "--enable-metrics"                   = "true"
-    "--enable-observability-metrics"     = "true"
-    "--enable-continuous-cloudwatch-log" = "true"
-    "--extra-py-files"                   = "s3://${aws_s3_bucket.data["artifacts"].bucket}/${aws_s3_object.glue_package.key}"
-    "--TempDir"                          = "s3://${aws_s3_bucket.data["artifacts"].bucket}/${local.glue_temp_prefix}/"
+    "--job-language"                 = "python"
+    "--job-bookmark-option"          = "job-bookmark-disable"
+    "--enable-auto-scaling"          = "true"
+    "--enable-metrics"               = "true"
+    "--enable-observability-metrics" = "true"
+    "--custom-logGroup-prefix"       = local.glue_log_group_prefix
+    "--extra-py-files"               = "s3://${aws_s3_bucket.data["artifacts"].bucket}/${aws_s3_object.glue_package.key}"
+    "--TempDir"                      = "s3://${aws_s3_bucket.data["artifacts"].bucket}/${local.glue_temp_prefix}/"
   }
 }
 
@@ -40,14 +42,19 @@ resource "aws_s3_object" "glue_package" {
   kms_key_id  = aws_kms_key.main.arn
 }
 
-# Encrypts what the jobs write to S3, their CloudWatch logs and their (disabled) bookmarks.
+# Encrypts what the jobs write to S3 and their (disabled) bookmarks. The logs are encrypted by
+# their log groups (kms_key_id below: CloudWatch Logs encrypts everything a group receives), not
+# by the configuration: its CloudWatch encryption is the Glue 4 mechanism that sends a job's
+# logs to groups named /aws-glue/jobs/<configuration>-role/<role>/..., which Glue 5.x's
+# --custom-logGroup-prefix groups replace. Left on, it would only make the group names depend on
+# how a Glue version combines the two.
 resource "aws_glue_security_configuration" "main" {
+  #checkov:skip=CKV_AWS_99:CloudWatch Logs encryption is set on the jobs' log groups themselves (aws_cloudwatch_log_group.glue, kms_key_id = the project key); S3 and bookmark encryption stay on here.
   name = local.glue_security_configuration_name
 
   encryption_configuration {
     cloudwatch_encryption {
-      cloudwatch_encryption_mode = "SSE-KMS"
-      kms_key_arn                = aws_kms_key.main.arn
+      cloudwatch_encryption_mode = "DISABLED"
     }
 
     job_bookmarks_encryption {
@@ -63,9 +70,9 @@ resource "aws_glue_security_configuration" "main" {
 }
 
 resource "aws_cloudwatch_log_group" "glue" {
-  for_each = local.glue_log_groups
+  for_each = local.glue_log_group_names
 
-  name              = "${local.glue_log_group_prefix}/${each.key}"
+  name              = each.value
   retention_in_days = var.log_retention_days
   kms_key_id        = aws_kms_key.main.arn
 }

@@ -11,7 +11,6 @@ locals {
   glue_catalog_arn     = "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog"
   glue_database_arn    = "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/${local.glue_database_name}"
   glue_tables_arn      = "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/${local.glue_database_name}/*"
-  glue_log_groups_arn  = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws-glue/jobs/*"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -209,11 +208,14 @@ data "aws_iam_policy_document" "glue" {
     resources = [local.glue_workflow_arn]
   }
 
-  # Glue's job logs (with the security configuration: /aws-glue/jobs/<config>-role/<role>/...).
+  # Glue 5.x writes each run's log streams into <--custom-logGroup-prefix>/output and /error,
+  # the two groups glue.tf creates (with retention and the key) before any job runs. Their
+  # encryption is the group's, so no logs:AssociateKmsKey; logs:CreateLogGroup is kept on these
+  # two names only, because Glue's log agent may ask for its group before writing (it exists).
   statement {
     sid       = "WriteGlueJobLogs"
-    actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"]
-    resources = [local.glue_log_groups_arn]
+    actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = [for name in values(local.glue_log_group_names) : "${local.log_group_arns[name]}:*"]
   }
 
   # PutMetricData has no resource-level permissions; the condition keeps it to Glue's namespace

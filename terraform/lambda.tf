@@ -29,13 +29,15 @@ resource "aws_lambda_function" "extract" {
   filename         = local.lambda_zip_source
   source_code_hash = filebase64sha256(local.lambda_zip_source)
   handler          = "extract_lambda.handler.lambda_handler"
-  runtime          = "python3.11"
+  runtime          = local.lambda_runtime
   architectures    = ["arm64"]
   timeout          = var.lambda_timeout_seconds
   memory_size      = var.lambda_memory_mb
 
-  # One extraction at a time: two concurrent runs would double the Spotify API calls (429s).
-  reserved_concurrent_executions = 1
+  # null (the default) reserves nothing: a new account's concurrency quota (10) leaves nothing
+  # to reserve, and two overlapping extractions are safe (both land under distinct run ids;
+  # the jobs keep each playlist's latest extraction of the day).
+  reserved_concurrent_executions = var.lambda_reserved_concurrency
 
   kms_key_arn = aws_kms_key.main.arn
 

@@ -7,7 +7,11 @@ locals {
   # ------------------------------------------------------------------------------------------
   # Names (known at plan time, so policies can name resources before they exist)
   # ------------------------------------------------------------------------------------------
-  lambda_function_name             = "${local.prefix}-extract"
+  lambda_function_name = "${local.prefix}-extract"
+  # The Lambda's Python is its own, not Glue's: python3.13 (Amazon Linux 2023, deprecation
+  # 2029-06-30 in Lambda's runtime table) on arm64. tools/package_lambda.py builds the zip for
+  # exactly this runtime (LAMBDA_PYTHON); tests/terraform checks that the two agree.
+  lambda_runtime                   = "python3.13"
   lambda_log_group_name            = "/aws/lambda/${local.lambda_function_name}"
   glue_role_name                   = "${local.prefix}-glue"
   glue_security_configuration_name = "${local.prefix}-glue"
@@ -15,11 +19,30 @@ locals {
   glue_database_name               = replace(local.prefix, "-", "_")
   athena_workgroup_name            = local.prefix
 
-  # With a security configuration that encrypts CloudWatch Logs, Glue writes a job's logs to
-  # log groups named after the configuration and the job role, not to /aws-glue/jobs/output.
-  # They are created here, so that they have a retention and the KMS key from the start.
-  glue_log_group_prefix = "/aws-glue/jobs/${local.glue_security_configuration_name}-role/${local.glue_role_name}"
-  glue_log_groups       = toset(["output", "error", "logs-v2"])
+  # Glue 5.x logs in real time to two groups, /aws-glue/jobs/output (the script's stdout and
+  # stderr) and /aws-glue/jobs/error (Spark, Glue and the GlueLogger), or, with the job
+  # argument --custom-logGroup-prefix P, to P/output and P/error ("Logging for AWS Glue jobs",
+  # Glue developer guide). The prefix keeps this deployment's logs apart from other jobs in the
+  # account; glue.tf creates both groups, with the retention and the project key, before any
+  # job runs. (The logs-v2 and <security configuration>-role/<role> groups are Glue 4's.)
+  glue_log_group_prefix = "/aws-glue/jobs/${local.prefix}"
+  glue_log_group_names = {
+    output = "${local.glue_log_group_prefix}/output"
+    error  = "${local.glue_log_group_prefix}/error"
+  }
+
+  # Every log group of the pipeline: each is created by Terraform with a retention and the
+  # project key, and the key policy lets CloudWatch Logs use the key for exactly these.
+  log_group_names = concat([local.lambda_log_group_name], values(local.glue_log_group_names))
+  log_group_arns = {
+    for name in local.log_group_names :
+    name => "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${name}"
+  }
+
+  # The alarm topic's name and ARN are known before the topic exists: the key policy (which
+  # the encrypted topic needs first) names the topic in its encryption-context conditions.
+  alarm_topic_name = "${local.prefix}-alarms"
+  alarm_topic_arn  = "arn:${local.partition}:sns:${local.region}:${local.account_id}:${local.alarm_topic_name}"
 
   # ------------------------------------------------------------------------------------------
   # Buckets: one per kind of data, because they differ in versioning, lifecycle and who may

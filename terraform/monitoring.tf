@@ -3,7 +3,7 @@
 # address with var.alarm_email, or anything else SNS delivers to.
 
 resource "aws_sns_topic" "alarms" {
-  name              = "${local.prefix}-alarms"
+  name              = local.alarm_topic_name
   display_name      = "${local.prefix} alarms"
   kms_master_key_id = aws_kms_key.main.arn
 }
@@ -150,6 +150,10 @@ resource "aws_cloudwatch_event_rule" "glue_job_failed" {
   })
 }
 
+# No role_arn: SNS is a target EventBridge reaches through the topic policy above, and a role on
+# such a target can make delivery to a KMS-encrypted topic fail (EventBridge user guide, "Using
+# resource-based policies for Amazon EventBridge"). The key policy (kms.tf) lets EventBridge
+# use the topic's key.
 resource "aws_cloudwatch_event_target" "glue_job_failed" {
   rule      = aws_cloudwatch_event_rule.glue_job_failed.name
   target_id = "alarm-topic"

@@ -94,6 +94,21 @@ output "alarm_topic_arn" {
 }
 
 output "kms_key_arn" {
-  description = "KMS key that encrypts the buckets, secret, queue, topic, logs and Glue output (Athena users need kms:Decrypt on it)."
+  description = "KMS key that encrypts the buckets, secret, queue, topic, logs, Glue output and Athena results (Athena users need kms:Decrypt and kms:GenerateDataKey on it)."
   value       = aws_kms_key.main.arn
+}
+
+output "region" {
+  description = "AWS region of the deployment (make smoke and spotify-etl analyze --athena call it)."
+  value       = local.region
+}
+
+output "lambda_log_group" {
+  description = "CloudWatch log group of the extract Lambda."
+  value       = aws_cloudwatch_log_group.lambda.name
+}
+
+output "glue_log_groups" {
+  description = "CloudWatch log groups of the Glue jobs (Glue 5.x, --custom-logGroup-prefix): output (the scripts' stdout and stderr) and error (Spark, Glue and GlueLogger)."
+  value       = { for stream, group in aws_cloudwatch_log_group.glue : stream => group.name }
 }

@@ -28,6 +28,10 @@ resource "aws_s3_bucket" "data" {
 
   bucket        = local.bucket_names[each.key]
   force_destroy = each.value.force_destroy
+
+  # Destroyed before the key: a raw or curated bucket that still holds data (and may not be
+  # force-destroyed) stops `destroy` there, and with it the key's deletion (kms.tf).
+  depends_on = [aws_kms_key.main, aws_kms_alias.main]
 }
 
 resource "aws_s3_bucket_ownership_controls" "data" {

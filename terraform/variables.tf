@@ -112,6 +112,17 @@ variable "extract_concurrency" {
   }
 }
 
+variable "lambda_reserved_concurrency" {
+  description = "Concurrent executions reserved for the extract Lambda; null (the default) reserves none. Reserving needs an account concurrency quota above 10 (Lambda keeps 10 unreserved; a new account's quota is 10, so any reservation fails there). Two overlapping extractions are safe: both land, and the jobs keep each playlist's latest extraction."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.lambda_reserved_concurrency == null || try(var.lambda_reserved_concurrency >= 1 && floor(var.lambda_reserved_concurrency) == var.lambda_reserved_concurrency, false)
+    error_message = "lambda_reserved_concurrency must be null (no reservation) or a whole number of at least 1 (0 would stop the function from running)."
+  }
+}
+
 variable "lambda_memory_mb" {
   description = "Extract Lambda memory in MB (CPU scales with it); 512 MB holds a few large playlists in memory while gzipping."
   type        = number
@@ -216,9 +227,9 @@ variable "glue_timeout_minutes" {
 }
 
 variable "glue_max_retries" {
-  description = "Automatic retries of a failed Glue job run (0 or 1: the jobs are idempotent per snapshot date, but a failure is better looked at than repeated)."
+  description = "Automatic retries of a failed Glue job run (0 or 1). 1 by default: FLEX capacity can be reclaimed in the middle of a run, and the jobs are idempotent per snapshot date, so a retry is safe; a run that fails twice is looked at (the failure alarm fires for each failed attempt)."
   type        = number
-  default     = 0
+  default     = 1
 
   validation {
     condition     = contains([0, 1], var.glue_max_retries)

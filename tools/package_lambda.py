@@ -1,13 +1,18 @@
-"""Build dist/extract_lambda.zip: the extract Lambda for the python3.11 runtime on arm64.
+"""Build dist/extract_lambda.zip: the extract Lambda for the python3.13 runtime on arm64.
 
-- spotipy and aws-lambda-powertools (versions as in pyproject.toml) and their dependencies,
-  installed by pip as manylinux2014_aarch64 / CPython 3.11 wheels only;
-- minus boto3, botocore and s3transfer, which the Lambda runtime provides;
+- the ``lambda`` extra of pyproject.toml (exact pins: boto3, botocore, spotipy,
+  aws-lambda-powertools) and their dependencies, installed by pip as wheels for CPython 3.13 on
+  manylinux aarch64 only. The AWS SDK is bundled rather than taken from the runtime: AWS does
+  not pin the runtime's SDK and recommends packaging the version the code was tested with
+  (Lambda developer guide, "Runtime-included SDK versions"), and raw landing needs S3
+  conditional writes (PutObject ``IfNoneMatch``);
 - plus the ``extract_lambda`` package, without the bundled sample (``sample_api``), tests or
   caches, and with a ``_build_version.txt`` (the zip carries no dist-info for our package).
 
 The zip is deterministic (sorted entries, fixed timestamps and permissions, no bytecode), so
-Terraform's ``source_code_hash`` only changes when the content does.
+Terraform's ``source_code_hash`` only changes when the content does. It is checked against
+Lambda's limits for a .zip uploaded directly (Terraform's ``filename``): 50 MiB zipped and
+250 MB unzipped (GetAccountSettings' CodeSizeZipped 52428800 and CodeSizeUnzipped 262144000).
 
 Usage: python tools/package_lambda.py [--out dist/extract_lambda.zip] [--build-dir build/extract_lambda]
 """
@@ -17,59 +22,86 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
-import re
 import shutil
 import subprocess
 import sys
 import tomllib
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "extract_lambda"
-RUNTIME_DISTRIBUTIONS = ("spotipy", "aws-lambda-powertools")
-PROVIDED_BY_RUNTIME = ("boto3", "botocore", "s3transfer")
+LAMBDA_PYTHON = "3.13"
+LAMBDA_RUNTIME = f"python{LAMBDA_PYTHON}"
+"""The Lambda's runtime; terraform/locals.tf (lambda_runtime) must say the same."""
+LAMBDA_EXTRA = "lambda"
+"""The optional-dependency group of pyproject.toml that the zip bundles."""
+BUNDLED_SDK = ("boto3", "botocore")
+# Lambda python3.13 runs on Amazon Linux 2023 (glibc 2.34): manylinux wheels up to 2_34 run on
+# it. pip does not widen an explicit --platform to older glibc tags, so each one is listed.
+PIP_PLATFORMS = ("manylinux2014_aarch64", "manylinux_2_28_aarch64", "manylinux_2_34_aarch64")
+PIP_TARGET = (
+    *(argument for platform in PIP_PLATFORMS for argument in ("--platform", platform)),
+    "--implementation", "cp", "--python-version", LAMBDA_PYTHON, "--only-binary=:all:",
+)  # fmt: skip
 EXCLUDED_PACKAGE_PARTS = ("sample_api", "__pycache__", "tests")
 FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
-PIP_PLATFORM = ("--platform", "manylinux2014_aarch64", "--implementation", "cp", "--python-version", "3.11")
+MAX_ZIPPED_BYTES = 52_428_800
+MAX_UNZIPPED_BYTES = 262_144_000
+
+
+@dataclass(frozen=True)
+class ZipSize:
+    """Bytes of the zip file and of its content once extracted, and its number of files."""
+
+    zipped: int
+    unzipped: int
+    files: int
+
+    def problems(self) -> list[str]:
+        """What breaks Lambda's limits (empty when the zip can be uploaded as it is)."""
+        found = []
+        if self.zipped > MAX_ZIPPED_BYTES:
+            found.append(
+                f"{self.zipped} bytes zipped: over Lambda's {MAX_ZIPPED_BYTES} for a .zip uploaded directly"
+            )
+        if self.unzipped > MAX_UNZIPPED_BYTES:
+            found.append(f"{self.unzipped} bytes unzipped: over Lambda's {MAX_UNZIPPED_BYTES}")
+        return found
 
 
 def requirement_specs(pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
-    """The runtime requirements of the Lambda, with the version ranges pyproject.toml declares."""
-    dependencies = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["dependencies"]
-    wanted = {}
-    for spec in dependencies:
-        name = re.split(r"[\s<>=!~;\[]", spec, maxsplit=1)[0].lower()
-        if name in RUNTIME_DISTRIBUTIONS:
-            wanted[name] = spec
-    missing = set(RUNTIME_DISTRIBUTIONS) - set(wanted)
+    """The ``lambda`` extra of pyproject.toml: exact pins (``name==version``) only, the SDK included."""
+    extras = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"].get("optional-dependencies", {})
+    if LAMBDA_EXTRA not in extras:
+        raise SystemExit(f"{pyproject} has no [project.optional-dependencies] {LAMBDA_EXTRA} group")
+    specs = list(extras[LAMBDA_EXTRA])
+    loose = [spec for spec in specs if "==" not in spec]
+    if loose:
+        raise SystemExit(f"{pyproject}: the {LAMBDA_EXTRA} extra must pin exact versions (x==1.2.3): {loose}")
+    names = {spec.split("==")[0].strip().lower() for spec in specs}
+    missing = [name for name in BUNDLED_SDK if name not in names]
     if missing:
-        raise SystemExit(f"pyproject.toml does not declare {', '.join(sorted(missing))}")
-    return [wanted[name] for name in RUNTIME_DISTRIBUTIONS]
+        raise SystemExit(f"{pyproject}: the {LAMBDA_EXTRA} extra must pin the AWS SDK it bundles: {missing}")
+    return specs
 
 
 def project_version(pyproject: Path = ROOT / "pyproject.toml") -> str:
     return tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
 
 
-def is_provided_by_runtime(relative: PurePosixPath) -> bool:
-    """boto3/botocore/s3transfer (and their dist-info), console scripts and bytecode caches."""
-    top = relative.parts[0]
-    distribution = top.split("-")[0].lower()  # "botocore" and "botocore-1.35.0.dist-info" alike
-    if distribution in PROVIDED_BY_RUNTIME:
-        return True
-    return top == "bin" or "__pycache__" in relative.parts or relative.suffix == ".pyc"
+def is_left_out(relative: PurePosixPath) -> bool:
+    """Console scripts (``bin/``) and bytecode caches: nothing the function imports."""
+    return relative.parts[0] == "bin" or "__pycache__" in relative.parts or relative.suffix == ".pyc"
 
 
 def install_dependencies(target: Path) -> None:
     command = [
         sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile",
-        *PIP_PLATFORM, "--only-binary=:all:", "--target", str(target), *requirement_specs(),
+        *PIP_TARGET, "--target", str(target), *requirement_specs(),
     ]  # fmt: skip
     subprocess.run(command, check=True)
-    for path in sorted(target.iterdir()):
-        if is_provided_by_runtime(PurePosixPath(path.name)):
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
 def copy_package(target: Path, source: Path = ROOT / PACKAGE) -> None:
@@ -92,13 +124,19 @@ def write_deterministic_zip(source: Path, zip_path: Path) -> None:
     with zipfile.ZipFile(zip_path, "w") as archive:
         for path in files:
             relative = path.relative_to(source)
-            if is_provided_by_runtime(PurePosixPath(relative.as_posix())):
+            if is_left_out(PurePosixPath(relative.as_posix())):
                 continue
             info = zipfile.ZipInfo(relative.as_posix(), date_time=FIXED_DATE_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = (0o100644 & 0xFFFF) << 16
             info.create_system = 3  # Unix, so the permissions above are honoured
             archive.writestr(info, path.read_bytes(), compresslevel=9)
+
+
+def zip_size(zip_path: Path) -> ZipSize:
+    with zipfile.ZipFile(zip_path) as archive:
+        infos = archive.infolist()
+    return ZipSize(zip_path.stat().st_size, sum(info.file_size for info in infos), len(infos))
 
 
 def source_code_hash(zip_path: Path) -> str:
@@ -119,10 +157,17 @@ def main() -> int:
     copy_package(build)
     out = Path(args.out)
     write_deterministic_zip(build, out)
-    with zipfile.ZipFile(out) as archive:
-        count = len(archive.namelist())
-    print(f"{out}: {out.stat().st_size} bytes, {count} files, source_code_hash {source_code_hash(out)}")
-    return 0
+    size = zip_size(out)
+    print(
+        f"{out}: {LAMBDA_RUNTIME} arm64, {size.zipped / 2**20:.1f} MiB zipped ({size.zipped} bytes; "
+        f"limit {MAX_ZIPPED_BYTES}), {size.unzipped / 10**6:.1f} MB unzipped ({size.unzipped} bytes; "
+        f"limit {MAX_UNZIPPED_BYTES}), {size.files} files, bundles {', '.join(requirement_specs())}, "
+        f"source_code_hash {source_code_hash(out)}"
+    )
+    problems = size.problems()
+    for problem in problems:
+        print(f"{out}: {problem}; drop a dependency or deploy the zip through S3 (s3_bucket/s3_key)")
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ broken one, to see a test fail); the repository's ``terraform/`` by default. Pat
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ import hcl2
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+_SIMPLE_REFERENCE = re.compile(r"\$\{(local|var)\.([A-Za-z0-9_]+)\}")
 TF_DIR = Path(os.environ.get("SPOTIFY_ETL_TF_DIR", REPO / "terraform")).resolve()
 
 
@@ -70,6 +72,24 @@ class Terraform:
     def local(self, name: str) -> Any:
         assert name in self.locals, f"terraform/ declares no local.{name}"
         return self.locals[name]
+
+    def render(self, value: str) -> str:
+        """``value`` with every ``${local.x}`` that is a string and every ``${var.x}`` that has a
+        default replaced, repeatedly: the names Terraform computes with the default variables
+        (``/aws-glue/jobs/${local.prefix}`` -> ``/aws-glue/jobs/spotify-etl-dev``). Anything
+        else (data sources, functions) stays as written."""
+
+        def substitute(match: re.Match[str]) -> str:
+            kind, name = match.groups()
+            found = self.locals.get(name) if kind == "local" else self.variables.get(name, {}).get("default")
+            return found if isinstance(found, str) else match.group(0)
+
+        for _ in range(10):
+            rendered = _SIMPLE_REFERENCE.sub(substitute, value)
+            if rendered == value:
+                return value
+            value = rendered
+        raise AssertionError(f"references nest more than 10 deep: {value!r}")
 
     def resolve_module_path(self, expression: str) -> Path:
         """``${path.module}/../x`` -> the path Terraform would read."""

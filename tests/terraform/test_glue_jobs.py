@@ -17,11 +17,24 @@ GLUE_SPECIAL_PARAMETER = re.compile(
     r"^--("
     r"extra-py-files|extra-files|extra-jars|TempDir|conf|additional-python-modules"
     r"|python-modules-installer-option|job-language|job-bookmark-option|enable-[a-z0-9-]+"
-    r"|continuous-log-[A-Za-z0-9-]+|spark-event-logs-path|datalake-formats"
+    r"|custom-logGroup-prefix|custom-logStream-prefix|spark-event-logs-path|datalake-formats"
     r")$"
 )
 """Glue's own job parameters (docs: 'Using job parameters in AWS Glue jobs'); anything else in
 the shared arguments would be an argument no script reads."""
+
+GLUE_4_LOGGING = {
+    "--enable-continuous-cloudwatch-log",
+    "--enable-continuous-log-filter",
+    "--continuous-log-logGroup",
+    "--continuous-log-logStreamPrefix",
+    "--continuous-log-conversionPattern",
+}
+"""Continuous logging arguments of Glue 4 and earlier; Glue 5.x logs in real time to
+<--custom-logGroup-prefix>/output and /error ('Logging for AWS Glue jobs')."""
+
+GLUE_LOG_PREFIX = re.compile(r"^[^:*]{1,400}$")
+"""Glue's rule for --custom-logGroup-prefix: at most 400 characters, no ':' or '*'."""
 
 
 def job_specs() -> dict:
@@ -66,7 +79,7 @@ def test_shared_arguments_are_glue_parameters_only(tf):
     assert shared["--job-bookmark-option"] == "job-bookmark-disable"
     assert shared["--enable-auto-scaling"] == "true"
     assert shared["--job-language"] == "python"
-    for flag in ("--enable-metrics", "--enable-observability-metrics", "--enable-continuous-cloudwatch-log"):
+    for flag in ("--enable-metrics", "--enable-observability-metrics"):
         assert shared.get(flag) == "true", flag
     assert "aws_s3_object.glue_package.key" in shared["--extra-py-files"]
     assert shared["--TempDir"].startswith("s3://")
@@ -99,6 +112,54 @@ def test_job_resources_are_built_from_the_map(tf):
     assert script["source_hash"] == "${filemd5(each.value.script)}"
 
 
+def test_glue_logs_go_to_the_groups_terraform_creates(tf):
+    """Glue 5.x writes to <prefix>/output and <prefix>/error: those two groups exist (with the
+    retention and the key), the role may write exactly them, and no Glue 4 argument remains."""
+    shared = tf.local("glue_default_arguments")
+    job_arguments = [set(job["arguments"]) for job in tf.local("glue_jobs").values()]
+    assert not GLUE_4_LOGGING & set(shared).union(*job_arguments)
+    assert shared["--custom-logGroup-prefix"] == "${local.glue_log_group_prefix}"
+    prefix = tf.render(tf.local("glue_log_group_prefix"))
+    assert prefix == "/aws-glue/jobs/spotify-etl-dev"  # project-environment, default variables
+    assert GLUE_LOG_PREFIX.match(prefix)
+
+    names = {stream: tf.render(name) for stream, name in tf.local("glue_log_group_names").items()}
+    assert names == {"output": f"{prefix}/output", "error": f"{prefix}/error"}
+    group = tf.resource("aws_cloudwatch_log_group", "glue")
+    assert group["for_each"] == "${local.glue_log_group_names}"
+    assert group["name"] == "${each.value}"
+    assert group["retention_in_days"] == "${var.log_retention_days}"
+    assert group["kms_key_id"] == "${aws_kms_key.main.arn}"
+    assert "${aws_cloudwatch_log_group.glue}" in tf.resource("aws_glue_job", "this")["depends_on"]
+
+    (statement,) = [
+        s
+        for s in tf.data_source("aws_iam_policy_document", "glue")["statement"]
+        if s["sid"] == "WriteGlueJobLogs"
+    ]
+    assert statement["resources"] == (
+        '${[for name in values(local.glue_log_group_names) : "${local.log_group_arns[name]}:*"]}'
+    )
+    assert sorted(statement["actions"]) == [
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+    ]
+    assert tf.local("log_group_arns") == (
+        '${{for name in local.log_group_names : name => "arn:${local.partition}:logs:${local.region}:'
+        '${local.account_id}:log-group:${name}"}}'
+    )
+
+
+def test_the_security_configuration_leaves_log_encryption_to_the_log_groups(tf):
+    """Its CloudWatch encryption is Glue 4's way (groups named after the configuration and the
+    role); the groups carry the key themselves. S3 output and bookmarks stay encrypted here."""
+    encryption = tf.resource("aws_glue_security_configuration", "main")["encryption_configuration"][0]
+    assert encryption["cloudwatch_encryption"][0] == {"cloudwatch_encryption_mode": "DISABLED"}
+    assert encryption["s3_encryption"][0]["s3_encryption_mode"] == "SSE-KMS"
+    assert encryption["job_bookmarks_encryption"][0]["job_bookmarks_encryption_mode"] == "CSE-KMS"
+
+
 def test_job_settings(tf):
     job = tf.resource("aws_glue_job", "this")
     assert job["glue_version"] == "5.1"
@@ -107,7 +168,8 @@ def test_job_settings(tf):
     assert job["execution_class"] == "${var.glue_execution_class}"
     assert tf.variables["glue_execution_class"]["default"] == "FLEX"
     assert job["max_retries"] == "${var.glue_max_retries}"
-    assert tf.variables["glue_max_retries"]["default"] in (0, 1)
+    # FLEX capacity can be reclaimed mid-run and the jobs are idempotent per date: one retry.
+    assert tf.variables["glue_max_retries"]["default"] == 1
     assert job["timeout"] == "${var.glue_timeout_minutes}"
     assert job["security_configuration"] == "${aws_glue_security_configuration.main.name}"
 

@@ -72,6 +72,8 @@ def test_no_statement_allows_every_action(tf):
 def test_star_resources_only_where_there_is_nothing_narrower(tf):
     for document, sid, statement in allow_statements(tf):
         resources = statement.get("resources", [])
+        if isinstance(resources, str):  # one expression (a for expression): a list of ARNs, not "*"
+            resources = [resources]
         if "*" not in resources or document in KEY_POLICY_DOCUMENTS:
             continue
         actions = set(statement.get("actions", []))

@@ -26,11 +26,12 @@ def test_handler_exists_in_the_package(tf):
     assert callable(getattr(module, function_name, None)), f"{handler} is not a function"
 
 
-def test_runtime_architecture_and_limits(tf):
+def test_runtime_architecture_and_limits(tf, load_tool):
     function = lambda_function(tf)
-    assert function["runtime"] == "python3.11"
+    # python3.11 (Amazon Linux 2) is deprecated in Lambda; the zip is built for the same runtime.
+    assert function["runtime"] == "${local.lambda_runtime}"
+    assert tf.local("lambda_runtime") == "python3.13" == load_tool("package_lambda").LAMBDA_RUNTIME
     assert function["architectures"] == ["arm64"]
-    assert function["reserved_concurrent_executions"] == 1
     assert function["filename"] == "${local.lambda_zip_source}"
     assert tf.local("lambda_zip_source") == "${path.module}/../dist/extract_lambda.zip"
     assert function["source_code_hash"] == "${filebase64sha256(local.lambda_zip_source)}"
@@ -82,3 +83,15 @@ def test_schedule_invokes_the_lambda_with_its_own_role(tf):
     statements = tf.data_source("aws_iam_policy_document", "scheduler")["statement"]
     assert [statement["actions"] for statement in statements] == [["lambda:InvokeFunction"]]
     assert all("aws_lambda_function.extract.arn" in resource for resource in statements[0]["resources"])
+
+
+def test_reserved_concurrency_is_a_variable_that_reserves_nothing_by_default(tf):
+    """A new account's concurrency quota is 10 and Lambda keeps 10 unreserved: any reservation
+    makes apply fail there. Overlapping extractions are safe, so nothing is reserved by default."""
+    assert lambda_function(tf)["reserved_concurrent_executions"] == "${var.lambda_reserved_concurrency}"
+    variable = tf.variables["lambda_reserved_concurrency"]
+    assert variable["default"] is None
+    assert variable["type"] == "number"
+    # null || try(...): older Terraform evaluates both sides of ||, so the comparison must never see null.
+    condition = variable["validation"][0]["condition"]
+    assert condition.startswith("${var.lambda_reserved_concurrency == null || try(")

@@ -19,6 +19,7 @@ from ..catalog.local_catalog import register_tables
 from ..lake_layout import is_s3
 from .as_of import AsOfError, query_text, validate_snapshot_date
 from .charts import CHART_MOVEMENT_PNG, TOP_ARTISTS_PNG, plot_chart_movement, plot_top_artists
+from .deployment import Deployment, DeploymentError, Setting
 from .errors import QueryFailedError
 from .queries import Query, UnknownQueryError, load_queries, load_query
 from .render import format_table
@@ -29,7 +30,12 @@ Runner = Callable[[str], pd.DataFrame]
 COMMAND = "spotify-etl analyze"
 """How the CLI names this command, for messages (change here if the CLI names it otherwise)."""
 DEFAULT_LAKE = "lake"
-DEFAULT_WORKGROUP = "primary"
+WORKGROUP_OUTPUT = "athena_workgroup"
+DATABASE_OUTPUT = "glue_database"
+REGION_OUTPUT = "region"
+"""Terraform outputs (terraform/outputs.tf) that --athena reads when the flags are not given.
+Never Athena's ``primary`` workgroup: the deployed one enforces the scan cutoff and encrypts
+the results with the project key."""
 TOP_ARTISTS = "top_artists"
 CHART_MOVERS = "chart_movers"
 POSITION_HISTORY = "position_history"
@@ -59,10 +65,16 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--athena", action="store_true", help="run on Athena instead of the local lake")
     parser.add_argument(
-        "--workgroup", default=DEFAULT_WORKGROUP, metavar="W", help="Athena workgroup (default: primary)"
+        "--workgroup",
+        metavar="W",
+        help="Athena workgroup (default: the deployed one: SPOTIFY_ETL_ATHENA_WORKGROUP, "
+        "else terraform output athena_workgroup)",
     )
     parser.add_argument(
-        "--database", metavar="D", help="Glue database of the tables (required with --athena)"
+        "--database",
+        metavar="D",
+        help="Glue database of the tables (default: the deployed one: SPOTIFY_ETL_GLUE_DATABASE, "
+        "else terraform output glue_database)",
     )
     parser.add_argument("--plot", metavar="DIR", help="also write the charts (PNG) into DIR")
 
@@ -148,18 +160,50 @@ def local_runner(catalog_path: str) -> Runner:
     return lambda sql: run_local(sql, catalog_path)
 
 
-def athena_runner(database: str, workgroup: str) -> Runner:
-    """Queries on Athena (awswrangler), in the given database and workgroup."""
+def athena_runner(database: str, workgroup: str, region: str | None = None) -> Runner:
+    """Queries on Athena (awswrangler), in the given database and workgroup (and region, when
+    given; else the AWS configuration's)."""
     from .athena_runner import run_athena
 
-    return lambda sql: run_athena(sql, database=database, workgroup=workgroup)
+    session = None
+    if region:
+        import boto3
+
+        session = boto3.session.Session(region_name=region)
+    return lambda sql: run_athena(sql, database=database, workgroup=workgroup, boto3_session=session)
+
+
+def athena_target(
+    args: argparse.Namespace, deployment: Deployment | None = None
+) -> tuple[Setting, Setting, Setting | None]:
+    """The workgroup, database and region --athena uses: the flags, else the deployment's
+    (environment or Terraform outputs); a UsageError when one is known from nowhere."""
+    deployment = deployment or Deployment()
+    chosen = {}
+    for flag, output in (("workgroup", WORKGROUP_OUTPUT), ("database", DATABASE_OUTPUT)):
+        value = getattr(args, flag)
+        chosen[output] = Setting(output, value, f"--{flag}") if value else deployment.get(output)
+    missing = [output for output, setting in chosen.items() if setting is None]
+    if missing:
+        raise UsageError(
+            f"--athena: {deployment.missing_message(missing)}; or pass --workgroup W --database D"
+        )
+    # The deployment's names belong to its region: Terraform's when a name came from Terraform,
+    # SPOTIFY_ETL_REGION when set, else the AWS configuration's (None).
+    from_terraform = any(setting.source.startswith("terraform") for setting in chosen.values())
+    region = deployment.get(REGION_OUTPUT, terraform=from_terraform)
+    return chosen[WORKGROUP_OUTPUT], chosen[DATABASE_OUTPUT], region
 
 
 def _runner(args: argparse.Namespace) -> Runner:
     if args.athena:
-        if not args.database:
-            raise UsageError("--athena needs --database (the Glue database of the tables)")
-        return athena_runner(args.database, args.workgroup)
+        try:
+            workgroup, database, region = athena_target(args)
+        except DeploymentError as error:  # an environment value that is not valid JSON, say
+            raise UsageError(f"--athena: {error}") from None
+        where = f", region {region}" if region else ""
+        print(f"{COMMAND}: Athena workgroup {workgroup}, database {database}{where}", file=sys.stderr)
+        return athena_runner(database.value, workgroup.value, region.value if region else None)
     if is_s3(args.lake):
         raise UsageError(f"--lake {args.lake} is on S3: query it with --athena --database D")
     if not os.path.isdir(args.lake):

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -202,70 +201,3 @@ def make_lake(tmp_path: Path) -> Any:
         return build_lake(str(tmp_path / name))
 
     return make
-
-
-ATHENA_REGION = "eu-west-1"
-ATHENA_WORKGROUP = "spotify-etl"
-
-
-@pytest.fixture
-def athena(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """Moto's Athena, workgroup ``spotify-etl`` writing results to a moto bucket; executions
-    succeed at the first status check (moto's state manager), so awswrangler does not wait."""
-    import boto3
-    from moto import mock_aws
-    from moto.moto_api import state_manager
-
-    monkeypatch.setenv("AWS_DEFAULT_REGION", ATHENA_REGION)
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    with mock_aws():
-        state_manager.set_transition(model_name="athena::execution", transition={"progression": "immediate"})
-        boto3.client("s3", region_name=ATHENA_REGION).create_bucket(
-            Bucket="athena-results", CreateBucketConfiguration={"LocationConstraint": ATHENA_REGION}
-        )
-        client = boto3.client("athena", region_name=ATHENA_REGION)
-        client.create_work_group(
-            Name=ATHENA_WORKGROUP,
-            Configuration={"ResultConfiguration": {"OutputLocation": "s3://athena-results/queries/"}},
-        )
-        yield client
-        state_manager.unset_transition(model_name="athena::execution")
-
-
-@pytest.fixture
-def seed_athena_result(athena: Any) -> Callable[[list[tuple[str, str]], list[list[str | None]]], None]:
-    """Queue one result in moto's Athena (documented endpoint /moto-api/static/athena/query-results):
-    the next execution whose results are read gets it. A header row comes first, as in Athena."""
-    import requests
-
-    def seed(columns: list[tuple[str, str]], values: list[list[str | None]]) -> None:
-        header = {"Data": [{"VarCharValue": name} for name, _ in columns]}
-        rows = [{"Data": [{} if v is None else {"VarCharValue": v} for v in row]} for row in values]
-        column_info = [
-            {"Name": name, "Label": name, "Type": type_name, "Nullable": "UNKNOWN", "CaseSensitive": False}
-            for name, type_name in columns
-        ]
-        response = requests.post(
-            "http://motoapi.amazonaws.com/moto-api/static/athena/query-results",
-            json={
-                "region": ATHENA_REGION,
-                "results": [{"rows": [header, *rows], "column_info": column_info}],
-            },
-            timeout=5,
-        )
-        assert response.status_code == 201
-
-    return seed
-
-
-@pytest.fixture
-def athena_executions(athena: Any) -> Callable[[], list[dict[str, Any]]]:
-    """Every query execution submitted to the workgroup, oldest first."""
-
-    def executions() -> list[dict[str, Any]]:
-        ids = athena.list_query_executions(WorkGroup=ATHENA_WORKGROUP)["QueryExecutionIds"]
-        found = [athena.get_query_execution(QueryExecutionId=i)["QueryExecution"] for i in ids]
-        return sorted(found, key=lambda e: e["Status"]["SubmissionDateTime"])
-
-    return executions

@@ -29,7 +29,7 @@ def test_parser_defaults() -> None:
         "lake": "lake",
         "snapshot_date": None,
         "athena": False,
-        "workgroup": "primary",
+        "workgroup": None,
         "database": None,
         "plot": None,
     }
@@ -73,7 +73,6 @@ def test_main_one_query_pinned_with_charts(make_lake: Callable[[], str], tmp_pat
     [
         (["--query", "top_artist"], "no query 'top_artist'"),
         (["--snapshot-date", "2026-11-31"], "YYYY-MM-DD"),
-        (["--athena"], "--athena needs --database"),
         (["--lake", "s3://bucket/lake"], "--athena"),
     ],
 )
@@ -194,3 +193,79 @@ def test_summarize_run_writes_to_the_current_stdout(
 ) -> None:
     summarize_run(make_lake(), str(tmp_path / "plots"))
     assert "[top_artists]" in capsys.readouterr().out
+
+
+def test_athena_defaults_to_the_deployed_workgroup_and_database(
+    fake_terraform: Callable[..., Path],
+    athena: Any,
+    seed_athena_result: Callable[..., None],
+    athena_executions: Callable[[], list[dict[str, Any]]],
+    capsys: Any,
+) -> None:
+    """Without flags the names come from `terraform output` (never Athena's `primary`), and the
+    command says which it used."""
+    fake_terraform({"athena_workgroup": "spotify-etl", "glue_database": "spotify_etl", "region": "eu-west-1"})
+    seed_athena_result([("playlist_name", "varchar"), ("song_name", "varchar")], [])
+    assert main(parse("--athena", "--query", "longevity")) == 0
+    [execution] = athena_executions()
+    assert execution["WorkGroup"] == "spotify-etl"
+    assert execution["QueryExecutionContext"]["Database"] == "spotify_etl"
+    err = capsys.readouterr().err
+    assert "Athena workgroup spotify-etl (terraform output athena_workgroup)" in err
+    assert "database spotify_etl (terraform output glue_database), region eu-west-1" in err
+
+
+def test_athena_names_from_the_environment_need_no_terraform(
+    fake_terraform: Callable[..., Path],
+    athena: Any,
+    seed_athena_result: Callable[..., None],
+    athena_executions: Callable[[], list[dict[str, Any]]],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Any,
+) -> None:
+    log = fake_terraform("error")  # would fail if it were asked
+    monkeypatch.setenv("SPOTIFY_ETL_ATHENA_WORKGROUP", "spotify-etl")
+    monkeypatch.setenv("SPOTIFY_ETL_GLUE_DATABASE", "from_env")
+    seed_athena_result([("playlist_name", "varchar"), ("song_name", "varchar")], [])
+    assert main(parse("--athena", "--query", "longevity")) == 0
+    assert [e["QueryExecutionContext"]["Database"] for e in athena_executions()] == ["from_env"]
+    assert "workgroup spotify-etl (environment SPOTIFY_ETL_ATHENA_WORKGROUP)" in capsys.readouterr().err
+    assert log.read_text() == ""
+
+
+def test_flags_win_over_the_deployment(
+    fake_terraform: Callable[..., Path],
+    athena: Any,
+    seed_athena_result: Callable[..., None],
+    athena_executions: Callable[[], list[dict[str, Any]]],
+    capsys: Any,
+) -> None:
+    log = fake_terraform({"athena_workgroup": "other", "glue_database": "other"})
+    seed_athena_result([("playlist_name", "varchar"), ("song_name", "varchar")], [])
+    assert (
+        main(parse("--athena", "--workgroup", "spotify-etl", "--database", "db", "--query", "longevity")) == 0
+    )
+    [execution] = athena_executions()
+    assert (execution["WorkGroup"], execution["QueryExecutionContext"]["Database"]) == ("spotify-etl", "db")
+    assert "workgroup spotify-etl (--workgroup), database db (--database)" in capsys.readouterr().err
+    assert log.read_text() == ""
+
+
+@pytest.mark.parametrize(
+    ("state", "reason"),
+    [({}, "not applied yet"), ("error", "Backend initialization required")],
+)
+def test_athena_without_a_known_deployment_is_refused_not_sent_to_primary(
+    fake_terraform: Callable[..., Path],
+    athena: Any,
+    athena_executions: Callable[[], list[dict[str, Any]]],
+    capsys: Any,
+    state: Any,
+    reason: str,
+) -> None:
+    fake_terraform(state)
+    assert main(parse("--athena", "--query", "longevity")) == 2
+    err = capsys.readouterr().err
+    assert "SPOTIFY_ETL_ATHENA_WORKGROUP=..., SPOTIFY_ETL_GLUE_DATABASE=..." in err
+    assert reason in err and "--workgroup W --database D" in err
+    assert athena_executions() == []

@@ -30,6 +30,8 @@ from spotipy.oauth2 import SpotifyClientCredentials, SpotifyOAuth, SpotifyOauthE
 from .log import logger, redactor
 
 INTERACTIVE_ERROR = "interactive_authorization_required"
+RETRYABLE_OAUTH_ERRORS = frozenset({"server_error", "temporarily_unavailable"})
+"""Token-endpoint errors worth another try; any other (invalid_grant, invalid_client) is final."""
 _UNUSED_REDIRECT_URI = "http://127.0.0.1:8888/callback"  # SpotifyOAuth insists; refreshing never redirects
 
 RefreshTokenSink = Callable[[str], str]
@@ -150,12 +152,22 @@ class SharedAccessToken:
         self._auth = auth_manager
         self._cache = cache
         self._lock = threading.Lock()
+        self._refused: SpotifyOauthError | None = None
 
     def get(self, timeout: float) -> str:
-        """The cached token, or a new one fetched within ``timeout`` seconds (one thread fetches)."""
+        """The cached token, or a new one fetched within ``timeout`` seconds (one thread fetches).
+        A final refusal of the token endpoint (``invalid_grant``...) is raised again to every
+        later caller without asking Spotify again: it will not change within the run."""
         with self._lock:
+            if self._refused is not None:
+                raise self._refused
             self._auth.requests_timeout = timeout
-            return self._auth.get_access_token(as_dict=False)
+            try:
+                return self._auth.get_access_token(as_dict=False)
+            except SpotifyOauthError as error:
+                if getattr(error, "error", None) not in RETRYABLE_OAUTH_ERRORS:
+                    self._refused = error
+                raise
 
     def reject(self, token: str | None) -> None:
         """Spotify refused ``token`` (401): the next ``get`` fetches a new one, unless another

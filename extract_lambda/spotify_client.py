@@ -42,6 +42,7 @@ import spotipy
 from spotipy.oauth2 import SpotifyClientCredentials, SpotifyOAuth, SpotifyOauthError
 
 from .access_token import (
+    RETRYABLE_OAUTH_ERRORS,
     RedactingMemoryCacheHandler,
     RefreshTokenSink,
     SharedAccessToken,
@@ -91,8 +92,6 @@ again (``GET /playlists/{id}?fields=snapshot_id``, a few bytes) to see whether i
 TOKEN_PATH = "api/token"
 OAUTH_SCOPE = "playlist-read-private playlist-read-collaborative"
 """What ``spotify-etl auth`` asks for: private playlists, and collaborative ones in /me/playlists."""
-
-_RETRYABLE_OAUTH_ERRORS = frozenset({"server_error", "temporarily_unavailable"})
 
 
 @dataclass(frozen=True)
@@ -287,7 +286,7 @@ class SpotifyApi:
                 last = f"{kind} ({type(error).__name__})"
                 delay = self._policy.backoff(attempt, self._rng)
             except SpotifyOauthError as error:
-                if getattr(error, "error", None) not in _RETRYABLE_OAUTH_ERRORS:
+                if getattr(error, "error", None) not in RETRYABLE_OAUTH_ERRORS:
                     explanation = token_refusal(getattr(error, "error", None), str(error), self.context)
                     raise SpotifyAuthError(explanation) from None
                 delay = self._policy.backoff(attempt, self._rng)

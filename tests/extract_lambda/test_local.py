@@ -97,10 +97,8 @@ def test_replay_lands_the_sample_end_to_end(tmp_path, snapshot_date):
     ]
     left_out = next(p for p in discovery["playlists"] if not p["kept"])
     assert left_out["id"] == followed and left_out["reason"].startswith("left out: followed, owned by Sam (")
-    assert [p["playlist_id"] for p in summary["playlists"]] == readable_ids(document) + [
-        followed,
-        TOP_50_GLOBAL,
-    ]
+    expected_ids = [*readable_ids(document), followed, TOP_50_GLOBAL]
+    assert [p["playlist_id"] for p in summary["playlists"]] == expected_ids
     assert summary["playlists"][-2]["error"].startswith(f"playlist {followed} refused (HTTP 403 Forbidden)")
     assert manifest["auth"]["flow"] == "refresh_token"
 
@@ -208,7 +206,7 @@ def test_mine_without_a_refresh_token_fails_at_start_with_the_command_to_run(
 
 def test_bad_playlist_ids_are_named(tmp_path):
     environ = {"SPOTIPY_CLIENT_ID": CLIENT_ID, "SPOTIPY_CLIENT_SECRET": CLIENT_SECRET, "PLAYLIST_IDS": "min"}
-    with pytest.raises(ValueError, match="--playlist-ids or PLAYLIST_IDS.*'min'"):
+    with pytest.raises(ValueError, match=r"--playlist-ids or PLAYLIST_IDS.*'min'"):
         run_local_extract(str(tmp_path), environ=environ)
 
 

@@ -43,9 +43,9 @@ class StubApi:
     ``hooks`` to a function called first (to block it, or to see when it is reached)."""
 
     context = AuthContext()
-    auth_status = {"flow": "refresh_token", "granted_scope": None, "refresh_token_rotated": None}
 
     def __init__(self, sizes, errors=None, hooks=None):
+        self.auth_status = {"flow": "refresh_token", "granted_scope": None, "refresh_token_rotated": None}
         self.sizes = sizes
         self.errors = errors or {}
         self.hooks = hooks or {}

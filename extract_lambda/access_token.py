@@ -50,7 +50,18 @@ class InteractiveAuthorizationRequired(SpotifyOauthError):
         )
 
 
-class UnattendedOAuth(SpotifyOAuth):
+class GrantedScopeOAuth(SpotifyOAuth):
+    """``SpotifyOAuth`` that keeps the scope Spotify granted in the token info (spotipy overwrites
+    it with the requested one), so a narrower grant can be seen and reported."""
+
+    def _add_custom_values_to_token_info(self, token_info: dict[str, Any]) -> dict[str, Any]:
+        granted = token_info.get("scope")
+        token_info = super()._add_custom_values_to_token_info(token_info)
+        token_info["scope"] = granted or ""
+        return token_info
+
+
+class UnattendedOAuth(GrantedScopeOAuth):
     """``SpotifyOAuth`` for refreshing a stored refresh token: never prompts, keeps granted scopes.
 
     ``scope=None``: spotipy then has nothing to compare the cached token's scope with, so a token
@@ -68,13 +79,6 @@ class UnattendedOAuth(SpotifyOAuth):
             open_browser=False,
             cache_handler=cache_handler,
         )
-
-    def _add_custom_values_to_token_info(self, token_info: dict[str, Any]) -> dict[str, Any]:
-        """spotipy overwrites the granted ``scope`` with the requested one; keep what was granted."""
-        granted = token_info.get("scope")
-        token_info = super()._add_custom_values_to_token_info(token_info)
-        token_info["scope"] = granted or ""
-        return token_info
 
     def get_auth_response(self, open_browser: bool | None = None) -> NoReturn:
         raise InteractiveAuthorizationRequired()

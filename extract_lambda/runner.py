@@ -155,9 +155,11 @@ def _expand(refs: Sequence[str], discovery: Discovery | None) -> list[str]:
 def _resolve(api: SpotifyApi, refs: Sequence[str]) -> _Resolved:
     if MINE not in refs:
         return _Resolved(list(refs))
+    if not api.context.user_token:  # refused before any request; explicit IDs are still tried
+        reason = f"{MINE}: {mine_needs_a_user(api.context)}"
+        logger.error("playlists of the user not listed", extra={"reason": reason})
+        return _Resolved(_expand(refs, None), failed_report(reason), reason)
     try:
-        if not api.context.user_token:
-            raise SpotifyAuthError(mine_needs_a_user(api.context))
         discovery = discover_my_playlists(api)
     except (SpotifyRequestError, BudgetExhausted) as error:
         reason = redactor.redact(f"{MINE}: {error}")

@@ -204,6 +204,23 @@ def test_mine_without_a_refresh_token_fails_at_start_with_the_command_to_run(
     assert fake_spotify.requests == []  # refused before any request
 
 
+def test_mine_without_a_user_still_tries_the_explicit_ids(tmp_path, fake_spotify, waits):
+    indie = readable_ids(fake_spotify.document)[0]
+    environ = {
+        "SPOTIPY_CLIENT_ID": CLIENT_ID,
+        "SPOTIPY_CLIENT_SECRET": CLIENT_SECRET,
+        "PLAYLIST_IDS": f"mine,{indie}",
+        "SPOTIFY_API_BASE_URL": fake_spotify.api_base_url,
+        "SPOTIFY_ACCOUNTS_BASE_URL": fake_spotify.accounts_base_url,
+    }
+    summary = run_local_extract(str(tmp_path), environ=environ)
+    assert summary["discovery"]["status"] == "failed"
+    assert summary["error"].startswith("mine: PLAYLIST_IDS=mine reads the playlists of the user")
+    assert [p["playlist_id"] for p in summary["playlists"]] == [indie]
+    assert "a client-credentials (app) token has no user" in summary["playlists"][0]["error"]
+    assert fake_spotify.count("GET", f"/v1/playlists/{indie}/items") == 1  # tried: 403 in development mode
+
+
 def test_bad_playlist_ids_are_named(tmp_path):
     environ = {"SPOTIPY_CLIENT_ID": CLIENT_ID, "SPOTIPY_CLIENT_SECRET": CLIENT_SECRET, "PLAYLIST_IDS": "min"}
     with pytest.raises(ValueError, match=r"--playlist-ids or PLAYLIST_IDS.*'min'"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .playlist_ids import parse_playlist_ids
+from .playlist_ids import MINE, parse_playlist_ids
 
 RAW_BUCKET = "RAW_BUCKET"
 RAW_PREFIX = "RAW_PREFIX"
@@ -22,10 +22,11 @@ SPOTIFY_ACCOUNTS_BASE_URL = "SPOTIFY_ACCOUNTS_BASE_URL"
 RAW_PART_MAX_BYTES = "RAW_PART_MAX_BYTES"
 EXTRACT_CONCURRENCY = "EXTRACT_CONCURRENCY"
 
-REQUIRED_ENV_VARS: tuple[str, ...] = (RAW_BUCKET, PLAYLIST_IDS, SPOTIFY_SECRET_ID)
+REQUIRED_ENV_VARS: tuple[str, ...] = (RAW_BUCKET, SPOTIFY_SECRET_ID)
 """Set by Terraform on every deployment; the handler refuses to start without them."""
 
 OPTIONAL_ENV_VARS: tuple[str, ...] = (
+    PLAYLIST_IDS,
     RAW_PREFIX,
     GLUE_WORKFLOW_NAME,
     SPOTIFY_API_BASE_URL,
@@ -38,6 +39,8 @@ OPTIONAL_ENV_VARS: tuple[str, ...] = (
 ENV_VARS: tuple[str, ...] = REQUIRED_ENV_VARS + OPTIONAL_ENV_VARS
 """Every environment variable the Lambda's code reads (Powertools' own POWERTOOLS_* aside)."""
 
+DEFAULT_PLAYLIST_IDS = MINE
+"""Empty ``PLAYLIST_IDS``: every playlist the authorizing user owns or collaborates on."""
 DEFAULT_RAW_PREFIX = "raw/spotify/playlist_items"
 DEFAULT_API_BASE_URL = "https://api.spotify.com/v1/"
 DEFAULT_ACCOUNTS_BASE_URL = "https://accounts.spotify.com/"
@@ -95,6 +98,7 @@ class ExtractConfig:
 
     raw_bucket: str
     playlist_ids: tuple[str, ...]
+    """Playlist IDs and ``mine`` (``playlist_ids.MINE``), in the configured order."""
     spotify_secret_id: str
     raw_prefix: str = DEFAULT_RAW_PREFIX
     glue_workflow_name: str | None = None
@@ -115,7 +119,7 @@ class ExtractConfig:
         if missing:
             raise ConfigError(f"missing required environment variable(s): {', '.join(missing)}")
         try:
-            playlist_ids = parse_playlist_ids(environ[PLAYLIST_IDS])
+            playlist_ids = parse_playlist_ids(environ.get(PLAYLIST_IDS, ""), default=DEFAULT_PLAYLIST_IDS)
         except ValueError as error:
             raise ConfigError(f"{PLAYLIST_IDS}: {error}") from None
         prefix = environ.get(RAW_PREFIX, "").strip().strip("/") or DEFAULT_RAW_PREFIX

@@ -38,15 +38,21 @@ class SpotifyCredentials:
         return "refresh_token" if self.refresh_token else "client_credentials"
 
     @classmethod
+    def from_json(cls, values: Mapping[str, Any], source: str) -> SpotifyCredentials:
+        """From a JSON object (the secret's, or the local credentials file's): ``client_id``,
+        ``client_secret``, optional ``refresh_token``; ``source`` names it in errors."""
+        if not isinstance(values, Mapping):
+            raise CredentialsError(f"{source} must hold a JSON object")
+        missing = [key for key in ("client_id", "client_secret") if not str(values.get(key) or "").strip()]
+        if missing:
+            raise CredentialsError(f"{source} lacks {' and '.join(missing)}: run spotify-etl auth")
+        refresh_token = str(values.get("refresh_token") or "").strip() or None
+        return cls(str(values["client_id"]).strip(), str(values["client_secret"]).strip(), refresh_token)
+
+    @classmethod
     def from_secret(cls, secret: Mapping[str, Any], secret_id: str) -> SpotifyCredentials:
         """From the secret's JSON: ``client_id``, ``client_secret``, optional ``refresh_token``."""
-        if not isinstance(secret, Mapping):
-            raise CredentialsError(f"secret {secret_id} must hold a JSON object")
-        missing = [key for key in ("client_id", "client_secret") if not str(secret.get(key) or "").strip()]
-        if missing:
-            raise CredentialsError(f"secret {secret_id} lacks {' and '.join(missing)}")
-        refresh_token = str(secret.get("refresh_token") or "").strip() or None
-        return cls(str(secret["client_id"]).strip(), str(secret["client_secret"]).strip(), refresh_token)
+        return cls.from_json(secret, f"secret {secret_id}")
 
     @classmethod
     def from_local_env(cls, environ: Mapping[str, str]) -> SpotifyCredentials | None:

@@ -2,7 +2,8 @@
 
 Everything else is in ``runner.run_extract``, shared with the local ``spotify-etl extract``.
 The invocation raises only when no playlist landed (so the Lambda error alarm fires); the
-manifest is written either way.
+manifest is written either way. When Spotify rotates the refresh token, the new one is merged
+into the secret at once (``secretsmanager:PutSecretValue`` on that secret only), never logged.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .log import install_log_redaction, logger
 from .playlist_ids import parse_playlist_ids
 from .run_id import utc_now
 from .runner import run_extract
+from .secret_store import merge_secret
 from .spotify_client import SpotifyApi, build_spotify_api
 from .workflow import GlueWorkflowStarter
 
@@ -98,7 +100,18 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
         logger.info(
             "Spotify credentials read", extra={"client_id": credentials.client_id, "flow": credentials.flow}
         )
-        return build_spotify_api(credentials, budget, config.api_base_url, config.accounts_base_url)
+        return build_spotify_api(
+            credentials,
+            budget,
+            config.api_base_url,
+            config.accounts_base_url,
+            reauthorize_command=reauthorize_command(config.spotify_secret_id),
+            on_refresh_token=keep_in_secret,
+        )
+
+    def keep_in_secret(refresh_token: str) -> str:
+        version = merge_secret(secrets_client, config.spotify_secret_id, {"refresh_token": refresh_token})
+        return f"secret {config.spotify_secret_id} (version {version})"
 
     workflow = None
     if config.glue_workflow_name:
@@ -116,8 +129,19 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
         workflow=workflow,
     )
     if summary["status"] == "failed":
-        reasons = "; ".join(f"{result['playlist_id']}: {result['error']}" for result in summary["playlists"])
-        raise NoPlaylistLanded(
-            f"run {summary['run_id']} landed no playlist (manifest: {summary['manifest']}): {reasons}"
-        )
+        raise NoPlaylistLanded(failure_message(summary))
     return summary
+
+
+def reauthorize_command(secret_id: str) -> str:
+    """What a person runs to give the Lambda a (new) user authorization."""
+    return f"spotify-etl auth --secret-id {secret_id}"
+
+
+def failure_message(summary: dict[str, Any]) -> str:
+    """Why a run landed nothing: the run's own error, then each playlist's."""
+    reasons = [summary["error"]] if summary.get("error") else []
+    reasons += [f"{result['playlist_id']}: {result['error']}" for result in summary["playlists"]]
+    return (
+        f"run {summary['run_id']} landed no playlist (manifest: {summary['manifest']}): {'; '.join(reasons)}"
+    )

@@ -1,9 +1,11 @@
 """One extraction run, the same for the Lambda and for ``spotify-etl extract``.
 
-Reads the playlists, ``concurrency`` at a time (``ordered_pool``), lands the raw lines in the
-configured playlist order, starts the Glue workflow and writes the manifest. A playlist that
-fails is reported with its reason while the others land; whether the run as a whole is an error
-is for the caller (the Lambda raises only when nothing landed).
+Resolves ``mine`` (``discovery``) into the user's own and collaborative playlists, reads the
+playlists, ``concurrency`` at a time (``ordered_pool``), lands the raw lines in the configured
+playlist order, starts the Glue workflow and writes the manifest. A playlist that fails is
+reported with its reason while the others land; a failure of the whole run (no client, ``mine``
+not resolvable) is the summary's ``error``. Whether the run as a whole is an error is for the
+caller (the Lambda raises only when nothing landed).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any, Protocol
 
 from .budget import BudgetExhausted, TimeBudget
 from .config import DEFAULT_CONCURRENCY, DEFAULT_PART_MAX_BYTES
+from .discovery import Discovery, discover_my_playlists, failed_report
 from .envelope import SCHEMA_VERSION, build_envelope, encode_line
 from .extractor import extract_playlist
 from .landing import Landing
@@ -24,7 +27,9 @@ from .log import logger, redactor
 from .manifest import CONTENT_TYPE as MANIFEST_CONTENT_TYPE
 from .manifest import build_manifest, encode_manifest, manifest_key
 from .ordered_pool import Unfinished, map_in_order
+from .playlist_ids import MINE
 from .raw_files import RawRunWriter
+from .refusals import mine_needs_a_user
 from .run_id import iso_utc, new_run_id, utc_now
 from .spotify_client import SpotifyApi, SpotifyAuthError, SpotifyRequestError
 from .version import versions
@@ -75,6 +80,7 @@ class _PlaylistReader:
         budget: TimeBudget,
         now: Callable[[], datetime],
         monotonic: Callable[[], float],
+        fatal: str | None = None,
     ) -> None:
         self._api = api
         self._run_id = run_id
@@ -83,7 +89,7 @@ class _PlaylistReader:
         self._now = now
         self._monotonic = monotonic
         self._lock = threading.Lock()
-        self._fatal: str | None = None
+        self._fatal = fatal
 
     def __call__(self, playlist_id: str) -> _Read:
         with self._lock:
@@ -121,9 +127,58 @@ class _PlaylistReader:
 
 def _run_status(results: list[dict[str, Any]]) -> str:
     landed = sum(result["status"] == LANDED for result in results)
-    if landed == len(results):
-        return "succeeded"
-    return "partial" if landed else "failed"
+    if not landed:
+        return "failed"
+    return "succeeded" if landed == len(results) else "partial"
+
+
+@dataclass
+class _Resolved:
+    """The playlists to read once ``mine`` is resolved, and what the run learnt on the way."""
+
+    playlist_ids: list[str]
+    discovery: dict[str, Any] | None = None
+    error: str | None = None
+    fatal: str | None = None
+    """An auth failure: every playlist would fail the same way, so none is started."""
+
+
+def _expand(refs: Sequence[str], discovery: Discovery | None) -> list[str]:
+    """``refs`` with ``mine`` replaced by the kept playlists (dropped when unresolved), each ID once."""
+    ids: list[str] = []
+    for ref in refs:
+        expanded = (discovery.kept if discovery else ()) if ref == MINE else (ref,)
+        ids += [playlist_id for playlist_id in expanded if playlist_id not in ids]
+    return ids
+
+
+def _resolve(api: SpotifyApi, refs: Sequence[str]) -> _Resolved:
+    if MINE not in refs:
+        return _Resolved(list(refs))
+    if not api.context.user_token:  # refused before any request; explicit IDs are still tried
+        reason = f"{MINE}: {mine_needs_a_user(api.context)}"
+        logger.error("playlists of the user not listed", extra={"reason": reason})
+        return _Resolved(_expand(refs, None), failed_report(reason), reason)
+    try:
+        discovery = discover_my_playlists(api)
+    except (SpotifyRequestError, BudgetExhausted) as error:
+        reason = redactor.redact(f"{MINE}: {error}")
+        logger.error("playlists of the user not listed", extra={"reason": reason})
+        fatal = reason if isinstance(error, SpotifyAuthError) else None
+        return _Resolved(_expand(refs, None), failed_report(reason), reason, fatal)
+    report = discovery.report()
+    logger.info(
+        "playlists of the user listed",
+        extra={
+            "user_id": discovery.user_id,
+            "found": report["found"],
+            "kept": list(discovery.kept),
+            "left_out": [(p["id"], p["reason"]) for p in discovery.playlists if not p["kept"]],
+        },
+    )
+    ids = _expand(refs, discovery)
+    error = None if ids else f"{MINE}: no playlist to read: the user owns or collaborates on none"
+    return _Resolved(ids, report, error)
 
 
 def run_extract(
@@ -183,19 +238,25 @@ def _run(
 ) -> dict[str, Any]:
     logger.info("extraction started", extra={"playlist_ids": list(playlist_ids), "concurrency": concurrency})
     writer = RawRunWriter(landing, snapshot_date, run_id, part_max_bytes)
-    results = [_playlist_result(playlist_id) for playlist_id in playlist_ids]
     api: SpotifyApi | None = None
     try:
         api = api_factory()
     except Exception as error:
         reason = redactor.redact(f"could not set up the Spotify client: {error}")
         logger.error("Spotify client not set up", extra={"reason": reason})
-        for result in results:
-            result["error"] = reason
+        resolved = _Resolved(_expand(playlist_ids, None), error=reason, fatal=reason)
+        if MINE in playlist_ids:
+            resolved.discovery = failed_report(reason)
+    else:
+        resolved = _resolve(api, playlist_ids)
+    results = [_playlist_result(playlist_id) for playlist_id in resolved.playlist_ids]
 
-    if api is not None:
-        reader = _PlaylistReader(api, run_id, snapshot_date, budget, now, monotonic)
-        outcomes = map_in_order(reader, playlist_ids, concurrency, budget, clock=monotonic)
+    if api is None:
+        for result in results:
+            result["error"] = resolved.fatal
+    else:
+        reader = _PlaylistReader(api, run_id, snapshot_date, budget, now, monotonic, resolved.fatal)
+        outcomes = map_in_order(reader, resolved.playlist_ids, concurrency, budget, clock=monotonic)
         for result, outcome in zip(results, outcomes, strict=True):  # in the configured order
             if isinstance(outcome, Unfinished):
                 result["error"] = STILL_READING if outcome.started else NOT_STARTED
@@ -245,6 +306,9 @@ def _run(
         ],
         "workflow": workflow_result,
         "workflow_run_id": workflow_result.get("run_id"),
+        "error": resolved.error,
+        "discovery": resolved.discovery,
+        "auth": api.auth_status if api is not None else None,
         "manifest": None,
         "manifest_error": None,
     }

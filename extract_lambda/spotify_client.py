@@ -12,7 +12,8 @@ Why our own retry loop instead of spotipy's urllib3 ``Retry`` (``retries``, ``st
 So spotipy gets a plain ``requests.Session`` (no retries) and every call goes through
 ``SpotifyApi._call``: 429 waits ``Retry-After``; 5xx, timeouts and dropped connections back off
 exponentially (capped, jittered); 401 expires the cached token once and repeats; 403/404 and
-other 4xx fail the playlist at once with an explanation. Every wait and every request timeout
+other 4xx fail the playlist at once with an explanation of the rule that refused it
+(``refusals``). Every wait and every request timeout
 is capped by the run's time budget.
 
 Shared by the run's worker threads (one ``SpotifyApi`` per run):
@@ -40,17 +41,24 @@ import requests
 import spotipy
 from spotipy.oauth2 import SpotifyClientCredentials, SpotifyOAuth, SpotifyOauthError
 
-from .access_token import RedactingMemoryCacheHandler, SharedAccessToken
+from .access_token import (
+    RETRYABLE_OAUTH_ERRORS,
+    RedactingMemoryCacheHandler,
+    RefreshTokenSink,
+    SharedAccessToken,
+    UnattendedOAuth,
+)
 from .budget import BudgetExhausted, TimeBudget
 from .config import DEFAULT_ACCOUNTS_BASE_URL, DEFAULT_API_BASE_URL
 from .credentials import SpotifyCredentials
 from .log import logger, redactor
 from .rate_gate import RateGate
+from .refusals import AuthContext, playlist_refusal, request_refusal, token_refusal
 
 T = TypeVar("T")
 
 PAGE_LIMIT = 50
-"""The most ``GET /playlists/{id}/items`` returns per page."""
+"""The most ``GET /playlists/{id}/items`` (and ``GET /me/playlists``) returns per page."""
 
 ADDITIONAL_TYPES = ("track", "episode")
 """Ask for episodes too: a playlist's podcast episodes are kept in raw and counted by the jobs."""
@@ -77,20 +85,13 @@ PLAYLIST_FIELDS = (
 )
 """Playlist metadata; the item count is under ``items`` since 2026, under ``tracks`` before."""
 
+SNAPSHOT_FIELDS = "snapshot_id"
+"""The re-read after paging: the items pages carry no snapshot_id, so the playlist's own is read
+again (``GET /playlists/{id}?fields=snapshot_id``, a few bytes) to see whether it changed."""
+
 TOKEN_PATH = "api/token"
 OAUTH_SCOPE = "playlist-read-private playlist-read-collaborative"
-_UNUSED_REDIRECT_URI = "http://127.0.0.1:8888/callback"  # SpotifyOAuth insists; refreshing never redirects
-
-NOT_FOUND_HINT = (
-    "since November 2024 Spotify's own editorial and algorithmic playlists (such as Top 50 Global) "
-    "return 404 to new apps; use a user-created playlist"
-)
-FORBIDDEN_HINT = (
-    "since February 2026 a development-mode app works only while its owner has Spotify Premium, and "
-    "reads only what the owner can see (the owner's playlists, public ones, private ones shared with "
-    "the owner); check the owner's subscription and that the owner can open this playlist"
-)
-_RETRYABLE_OAUTH_ERRORS = frozenset({"server_error", "temporarily_unavailable"})
+"""What ``spotify-etl auth`` asks for: private playlists, and collaborative ones in /me/playlists."""
 
 
 @dataclass(frozen=True)
@@ -142,9 +143,10 @@ def _retry_after_seconds(headers: Any) -> float | None:
 
 
 class SpotifyApi:
-    """The two reads the extractor needs, with retries, token refresh and the time budget.
+    """The reads the extractor needs, with retries, token refresh and the time budget.
 
-    Safe to share between threads: see the module's docstring.
+    Safe to share between threads: see the module's docstring. ``context`` says which flow the
+    token comes from and which command re-authorizes, for the refusals' explanations.
     """
 
     def __init__(
@@ -156,9 +158,13 @@ class SpotifyApi:
         sleep: Callable[[float], None] | None = None,
         rng: random.Random | None = None,
         gate: RateGate | None = None,
+        context: AuthContext | None = None,
+        cache: RedactingMemoryCacheHandler | None = None,
     ) -> None:
         self._new_client = new_client
         self._token = token
+        self.context = context or AuthContext()
+        self._cache = cache
         self.budget = budget
         self._policy = policy or DEFAULT_RETRY_POLICY
         self._sleep = sleep or _sleep
@@ -166,21 +172,43 @@ class SpotifyApi:
         self.gate = gate or RateGate()
         self._local = threading.local()
 
+    @property
+    def auth_status(self) -> dict[str, Any]:
+        """For the run summary: the flow, the scope Spotify granted, and a refresh-token rotation
+        (where the new token was kept, or why it was not); never a token."""
+        cache = self._cache
+        return {
+            "flow": self.context.flow,
+            "granted_scope": cache.granted_scope if cache and self.context.user_token else None,
+            "refresh_token_rotated": cache.rotation if cache else None,
+        }
+
     def playlist(self, playlist_id: str) -> dict[str, Any]:
         """``GET /playlists/{id}`` with only the metadata fields."""
         return self._call(
             f"reading playlist {playlist_id}",
-            playlist_id,
             lambda client: client.playlist(
                 playlist_id, fields=PLAYLIST_FIELDS, additional_types=ADDITIONAL_TYPES
             ),
+            playlist_id,
         )
 
-    def playlist_items_page(self, playlist_id: str, offset: int) -> dict[str, Any]:
-        """One page of ``GET /playlists/{id}/items`` (spotipy ≥ 2.26), 50 items from ``offset``."""
+    def playlist_snapshot_id(self, playlist_id: str) -> str | None:
+        """``GET /playlists/{id}?fields=snapshot_id``: the playlist's version now."""
+        body = self._call(
+            f"reading the snapshot_id of playlist {playlist_id}",
+            lambda client: client.playlist(
+                playlist_id, fields=SNAPSHOT_FIELDS, additional_types=ADDITIONAL_TYPES
+            ),
+            playlist_id,
+        )
+        return body.get("snapshot_id")
+
+    def playlist_items_page(self, playlist_id: str, offset: int, owner: str | None = None) -> dict[str, Any]:
+        """One page of ``GET /playlists/{id}/items`` (spotipy ≥ 2.26), 50 items from ``offset``;
+        ``owner`` (from the metadata) goes into the explanation of a 403."""
         return self._call(
             f"reading items {offset}-{offset + PAGE_LIMIT - 1} of playlist {playlist_id}",
-            playlist_id,
             lambda client: client.playlist_items(
                 playlist_id,
                 fields=ITEMS_FIELDS,
@@ -188,6 +216,20 @@ class SpotifyApi:
                 offset=offset,
                 additional_types=ADDITIONAL_TYPES,
             ),
+            playlist_id,
+            owner,
+        )
+
+    def me(self) -> dict[str, Any]:
+        """``GET /me``: the user behind the token (a user token only)."""
+        return self._call("reading the current user (GET /me)", lambda client: client.me())
+
+    def my_playlists_page(self, offset: int) -> dict[str, Any]:
+        """One page of ``GET /me/playlists`` (50 simplified playlists from ``offset``): the
+        playlists the user owns or follows (``/users/{id}/playlists`` answers 403 since 2026)."""
+        return self._call(
+            f"listing the user's playlists {offset}-{offset + PAGE_LIMIT - 1} (GET /me/playlists)",
+            lambda client: client.current_user_playlists(limit=PAGE_LIMIT, offset=offset),
         )
 
     def _client(self) -> spotipy.Spotify:
@@ -197,7 +239,13 @@ class SpotifyApi:
             client = self._local.client = self._new_client()
         return client
 
-    def _call(self, what: str, playlist_id: str, request: Callable[[spotipy.Spotify], T]) -> T:
+    def _call(
+        self,
+        what: str,
+        request: Callable[[spotipy.Spotify], T],
+        playlist_id: str | None = None,
+        owner: str | None = None,
+    ) -> T:
         client = self._client()
         attempt = 0
         refreshed = False
@@ -231,14 +279,16 @@ class SpotifyApi:
                     delay = self._policy.backoff(attempt, self._rng)
                     last = f"HTTP {status} {_spotify_message(error)}"
                 else:
-                    raise self._client_error(playlist_id, status, _spotify_message(error)) from None
+                    message = _spotify_message(error)
+                    raise self._client_error(what, playlist_id, owner, status, message) from None
             except (requests.Timeout, requests.ConnectionError) as error:
                 kind = "timed out" if isinstance(error, requests.Timeout) else "connection failed"
                 last = f"{kind} ({type(error).__name__})"
                 delay = self._policy.backoff(attempt, self._rng)
             except SpotifyOauthError as error:
-                if getattr(error, "error", None) not in _RETRYABLE_OAUTH_ERRORS:
-                    raise SpotifyAuthError(f"could not get a Spotify access token: {error}") from None
+                if getattr(error, "error", None) not in RETRYABLE_OAUTH_ERRORS:
+                    explanation = token_refusal(getattr(error, "error", None), str(error), self.context)
+                    raise SpotifyAuthError(explanation) from None
                 delay = self._policy.backoff(attempt, self._rng)
                 last = f"token endpoint: {error}"
             else:
@@ -260,16 +310,13 @@ class SpotifyApi:
             if not rate_limited:  # a 429's wait is the gate's, at the top of the loop
                 self._sleep(delay)
 
-    @staticmethod
-    def _client_error(playlist_id: str, status: int, message: str) -> SpotifyRequestError:
-        if status == 404:
-            text = f"playlist {playlist_id} not found or not readable by this app: {NOT_FOUND_HINT}"
-        elif status == 403:
-            text = f"playlist {playlist_id} is forbidden to this app (HTTP 403 {message}): {FORBIDDEN_HINT}"
-        elif status == 401:
-            text = f"playlist {playlist_id}: token refused even after a refresh (HTTP 401 {message})"
+    def _client_error(
+        self, what: str, playlist_id: str | None, owner: str | None, status: int, message: str
+    ) -> SpotifyRequestError:
+        if playlist_id is not None:
+            text = playlist_refusal(playlist_id, status, message, self.context, owner)
         else:
-            text = f"playlist {playlist_id}: Spotify answered HTTP {status}: {message}"
+            text = request_refusal(what, status, message, self.context)
         return SpotifyRequestError(text, http_status=status)
 
 
@@ -281,15 +328,20 @@ def build_spotify_api(
     session_factory: Callable[[], requests.Session] | None = None,
     policy: RetryPolicy | None = None,
     sleep: Callable[[float], None] | None = None,
+    reauthorize_command: str = "spotify-etl auth",
+    on_refresh_token: RefreshTokenSink | None = None,
 ) -> SpotifyApi:
     """A spotipy client for the credentials' flow, pointed at the given base URLs.
 
     ``session_factory`` makes the transport, one session for the token endpoint and one per
     worker thread: plain sessions in AWS, sessions with the replay adapter mounted for the
     bundled sample. spotipy gets them as they are, so its own urllib3 retries stay off.
+    ``reauthorize_command`` is what the refusals tell a person to run; ``on_refresh_token``
+    keeps a refresh token that Spotify rotated (``access_token.RedactingMemoryCacheHandler``).
     """
     new_session = session_factory or requests.Session
     token_url = accounts_base_url.rstrip("/") + "/" + TOKEN_PATH
+    context = AuthContext(credentials.flow, reauthorize_command)
     if credentials.refresh_token:
         cache = RedactingMemoryCacheHandler(
             {
@@ -297,17 +349,12 @@ def build_spotify_api(
                 "token_type": "Bearer",
                 "refresh_token": credentials.refresh_token,
                 "expires_at": 0,  # refresh before the first call
-                "scope": OAUTH_SCOPE,
-            }
+                "scope": "",  # unknown until Spotify answers: used as granted
+            },
+            on_refresh_token=on_refresh_token,
         )
-        auth_manager: SpotifyClientCredentials | SpotifyOAuth = SpotifyOAuth(
-            client_id=credentials.client_id,
-            client_secret=credentials.client_secret,
-            redirect_uri=_UNUSED_REDIRECT_URI,
-            scope=OAUTH_SCOPE,
-            requests_session=new_session(),
-            open_browser=False,
-            cache_handler=cache,
+        auth_manager: SpotifyClientCredentials | SpotifyOAuth = UnattendedOAuth(
+            credentials.client_id, credentials.client_secret, new_session(), cache
         )
     else:
         cache = RedactingMemoryCacheHandler()
@@ -326,4 +373,12 @@ def build_spotify_api(
         client.prefix = prefix
         return client
 
-    return SpotifyApi(new_client, SharedAccessToken(auth_manager, cache), budget, policy=policy, sleep=sleep)
+    return SpotifyApi(
+        new_client,
+        SharedAccessToken(auth_manager, cache),
+        budget,
+        policy=policy,
+        sleep=sleep,
+        context=context,
+        cache=cache,
+    )

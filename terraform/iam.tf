@@ -53,6 +53,14 @@ data "aws_iam_policy_document" "lambda" {
     resources = [aws_secretsmanager_secret.spotify.arn]
   }
 
+  # Spotify may answer a refresh with a new refresh token; the Lambda merges it into the secret
+  # at once (extract_lambda/secret_store.py), or the next run would fail with invalid_grant.
+  statement {
+    sid       = "KeepARotatedRefreshToken"
+    actions   = ["secretsmanager:PutSecretValue"]
+    resources = [aws_secretsmanager_secret.spotify.arn]
+  }
+
   statement {
     sid       = "StartTheWorkflow"
     actions   = ["glue:StartWorkflowRun"]

@@ -1,8 +1,9 @@
 # The Spotify app's credentials. Terraform creates the secret but never its value: the value is
-# put out of band (docs/deploy.md, or `terraform output -raw set_secret_command`), so it is in
-# no file, no plan and no state. Expected JSON:
-#   {"client_id": "...", "client_secret": "..."}                       client-credentials flow
-#   {"client_id": "...", "client_secret": "...", "refresh_token": "..."}   authorization-code flow
+# put out of band by `spotify-etl auth --secret-id <name>` (docs/deploy.md), so it is in no file,
+# no plan and no state; the Lambda updates refresh_token when Spotify rotates it. Expected JSON:
+#   {"client_id": "...", "client_secret": "...", "refresh_token": "..."}
+# Without refresh_token the Lambda has an app token, which reads no playlist's items in
+# development mode (since March 2026).
 resource "aws_secretsmanager_secret" "spotify" {
   #checkov:skip=CKV2_AWS_57:Spotify app credentials cannot be rotated by a Lambda: a new client secret is issued in the Spotify developer dashboard, then put with the documented command.
   name                    = "${local.prefix}/spotify-credentials"

@@ -47,12 +47,13 @@ variable "tags" {
 # ---------------------------------------------------------------------------------------------
 
 variable "playlist_ids" {
-  description = "Spotify playlist IDs (22 base-62 characters, as in open.spotify.com/playlist/<id>) the extract Lambda reads every day. Spotify-owned editorial playlists answer 404 to apps created after November 2024: use playlists owned by users."
+  description = "What the extract Lambda reads every day: \"mine\" (the default) for every playlist owned by, or collaborative with, the user who ran `spotify-etl auth --secret-id` (GET /me/playlists), and/or playlist IDs, spotify:playlist: URIs or open.spotify.com/playlist/ URLs, in any mix. In development mode (every new app) Spotify answers 403 for the items of playlists that user neither owns nor collaborates on (followed playlists included, since March 2026) and 404 for its own editorial playlists (since November 2024); an app with extended quota may name other users' public playlists too. Client credentials alone read no playlist in development mode: run spotify-etl auth (docs/deploy.md)."
   type        = list(string)
+  default     = ["mine"]
 
   validation {
-    condition     = length(var.playlist_ids) > 0 && length(var.playlist_ids) <= 150 && alltrue([for id in var.playlist_ids : can(regex("^[0-9A-Za-z]{22}$", id))])
-    error_message = "playlist_ids must hold 1 to 150 playlist IDs (PLAYLIST_IDS must fit in the Lambda's 4 KB of environment), each 22 characters of [0-9A-Za-z] (the part after open.spotify.com/playlist/)."
+    condition     = length(var.playlist_ids) > 0 && length(join(",", var.playlist_ids)) <= 3000 && alltrue([for ref in var.playlist_ids : can(regex("^(mine|[0-9A-Za-z]{22}|spotify:(user:[^:,]+:)?playlist:[0-9A-Za-z]{22}|(https?://)?open\\.spotify\\.com/(intl-[a-z]{2}/)?playlist/[0-9A-Za-z]{22}([?][^,]*)?)$", ref))])
+    error_message = "playlist_ids must hold \"mine\" and/or playlist IDs (22 characters of [0-9A-Za-z]), spotify:playlist:<id> URIs or https://open.spotify.com/playlist/<id> URLs (no commas), at most 3000 characters joined (PLAYLIST_IDS must fit in the Lambda's 4 KB of environment)."
   }
 }
 

@@ -11,7 +11,17 @@ Two snapshot dates, 2026-11-19 and 2026-11-20, each with:
 - "Late Night Drive" (70 then 68), in the older shape an extended-quota app still gets: the item
   under ``track``, with ``popularity``;
 - Top 50 Global (``37i9dQZEVXbMDoHDwVN2tF``), refused with Spotify's 404 body, as editorial
-  playlists are to new apps since November 2024.
+  playlists are to new apps since November 2024;
+- "Friday Finds", a playlist of another user that Jo follows: its metadata answers (without the
+  item count object, as another user's playlist does since 2026), its items answer 403, as they do
+  to a development-mode app since March 2026;
+- ``GET /me`` (Jo) and ``GET /me/playlists``: Jo's three playlists and the followed one, as 2026
+  simplified playlist objects (the count under ``items: {href, total}``; ``tracks`` for the
+  extended-quota playlist).
+
+The replay's default playlist references (``replay_playlist_refs``) are ``mine`` (the three, found
+through ``/me/playlists``) plus Friday Finds and Top 50 Global as explicit IDs, so a replay shows
+the 403 and 404 explanations too.
 
 Edge cases: unavailable items (``item``/``track`` null), local files, podcast episodes,
 collaborations (one artist pair on two songs), a song twice in one playlist, songs shared
@@ -39,11 +49,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extract_lambda.spotify_client import (  # noqa: E402 - after the path tweak, as a script
+from extract_lambda.playlist_ids import MINE  # noqa: E402 - after the path tweak, as a script
+from extract_lambda.spotify_client import (  # noqa: E402
     ADDITIONAL_TYPES,
     ITEMS_FIELDS,
     PAGE_LIMIT,
     PLAYLIST_FIELDS,
+    SNAPSHOT_FIELDS,
 )
 
 SEED = 20261120
@@ -53,6 +65,7 @@ API = "https://api.spotify.com/v1"
 OPEN = "https://open.spotify.com"
 BASE62 = string.digits + string.ascii_letters
 NOT_FOUND = {"error": {"status": 404, "message": "Resource not found"}}
+FORBIDDEN = {"error": {"status": 403, "message": "Forbidden"}}
 
 FIRST = [
     "Mina",
@@ -192,6 +205,8 @@ SONG_FORMS = [
 ]
 OWNER = "31ksqv4gx7nbz2hyd5qm6wlp3tfa"  # pragma: allowlist secret
 FRIENDS = ("31tlw2m5ravjq7c4ydkxh6epz3no", "31ey7kfq2zmucpw6d3srjbhn5xla")  # pragma: allowlist secret
+OWNER_NAME = "Jo"
+FRIEND_NAME = "Sam"
 
 
 def make_rng(*parts: object) -> random.Random:
@@ -673,25 +688,80 @@ def snapshot_id(playlist: PlaylistSpec, items: list[dict[str, Any]]) -> str:
     return "AAAA" + base64.b64encode(digest).decode()[:28].replace("/", "x").replace("+", "z")
 
 
+def user_json(user_id: str, name: str) -> dict[str, Any]:
+    """A public user object (``GET /me`` lost ``country``, ``email`` and ``product`` in 2026)."""
+    return {
+        "display_name": name,
+        "external_urls": {"spotify": f"{OPEN}/user/{user_id}"},
+        "href": f"{API}/users/{user_id}",
+        "id": user_id,
+        "type": "user",
+        "uri": f"spotify:user:{user_id}",
+    }
+
+
+def simplified_playlist(metadata: dict[str, Any], owner: dict[str, Any], count_key: str) -> dict[str, Any]:
+    """An entry of ``GET /me/playlists``: the count under ``items: {href, total}`` since 2026."""
+    playlist_id = metadata["id"]
+    return {
+        "collaborative": metadata["collaborative"],
+        "description": metadata["description"],
+        "external_urls": metadata["external_urls"],
+        "href": f"{API}/playlists/{playlist_id}",
+        "id": playlist_id,
+        "images": [],
+        "name": metadata["name"],
+        "owner": owner,
+        "public": metadata["public"],
+        "snapshot_id": metadata["snapshot_id"],
+        "type": "playlist",
+        "uri": f"spotify:playlist:{playlist_id}",
+        count_key: {"href": f"{API}/playlists/{playlist_id}/items", "total": metadata["total"]},
+    }
+
+
+FOLLOWED_ID = spotify_id(make_rng("followed"))
+"""Friday Finds, another user's playlist that Jo follows (its own random stream: adding it moved
+no other ID)."""
+
+
+def followed_metadata(snapshot_date: str) -> dict[str, Any]:
+    digest = hashlib.sha256(f"{FOLLOWED_ID}:{snapshot_date}".encode()).digest()
+    return {
+        "id": FOLLOWED_ID,
+        "name": "Friday Finds",
+        "owner": {"id": FRIENDS[0], "display_name": FRIEND_NAME},
+        "snapshot_id": "AAAA" + base64.b64encode(digest).decode()[:28].replace("/", "x").replace("+", "z"),
+        "description": "New releases I liked this week.",
+        "public": True,
+        "collaborative": False,
+        "external_urls": {"spotify": f"{OPEN}/playlist/{FOLLOWED_ID}"},
+    }
+
+
 def recording(playlists: list[PlaylistSpec], snapshot_date: str) -> dict[str, Any]:
     responses: dict[str, Any] = {}
+    listed: list[dict[str, Any]] = []
+    me = user_json(OWNER, OWNER_NAME)
     for playlist in playlists:
         items = [
             item_json(entry, playlist.old_shape, snapshot_date) for entry in playlist.entries[snapshot_date]
         ]
         total = len(items)
+        count_key = "tracks" if playlist.old_shape else "items"
         metadata = {
             "id": playlist.id,
             "name": playlist.name,
-            "owner": {"id": OWNER, "display_name": "Jo"},
+            "owner": {"id": OWNER, "display_name": OWNER_NAME},
             "snapshot_id": snapshot_id(playlist, items),
             "description": playlist.description,
             "public": playlist.public,
             "collaborative": playlist.collaborative,
             "external_urls": {"spotify": f"{OPEN}/playlist/{playlist.id}"},
-            ("tracks" if playlist.old_shape else "items"): {"total": total},
+            count_key: {"total": total},
         }
         responses[f"GET /v1/playlists/{playlist.id}"] = {"status": 200, "body": metadata}
+        listed.append(simplified_playlist(metadata | {"total": total}, me, count_key))
         for offset in range(0, total, PAGE_LIMIT):
             following = offset + PAGE_LIMIT
             next_url = (
@@ -713,21 +783,44 @@ def recording(playlists: list[PlaylistSpec], snapshot_date: str) -> dict[str, An
             }
     for key in (f"GET /v1/playlists/{TOP_50_GLOBAL}", f"GET /v1/playlists/{TOP_50_GLOBAL}/items?offset=0"):
         responses[key] = {"status": 404, "body": NOT_FOUND}
+    # Another user's playlist: metadata only (no count object), items refused (development mode).
+    followed = followed_metadata(snapshot_date)
+    responses[f"GET /v1/playlists/{FOLLOWED_ID}"] = {"status": 200, "body": followed}
+    responses[f"GET /v1/playlists/{FOLLOWED_ID}/items?offset=0"] = {"status": 403, "body": FORBIDDEN}
+    listed.insert(
+        1, simplified_playlist(followed | {"total": 34}, user_json(FRIENDS[0], FRIEND_NAME), "items")
+    )
+    responses["GET /v1/me"] = {"status": 200, "body": me}
+    responses["GET /v1/me/playlists?offset=0"] = {
+        "status": 200,
+        "body": {
+            "href": f"{API}/me/playlists?offset=0&limit={PAGE_LIMIT}",
+            "items": listed,
+            "limit": PAGE_LIMIT,
+            "next": None,
+            "offset": 0,
+            "previous": None,
+            "total": len(listed),
+        },
+    }
     return {
         "snapshot_date": snapshot_date,
         "note": (
             "Synthetic, recorded-shape Spotify Web API responses (invented names and IDs), written by "
             f"tools/make_sample_api.py (seed {SEED}). Keys: date file, request path, offset. "
             "'Late Night Drive' is in the older shape an extended-quota app gets (track, popularity); "
-            "the others in the February 2026 development-mode shape (item)."
+            "the others in the February 2026 development-mode shape (item). 'Friday Finds' belongs to "
+            "another user: its items answer 403 to a development-mode app."
         ),
         "request": {
             "limit": PAGE_LIMIT,
             "additional_types": ",".join(ADDITIONAL_TYPES),
             "items_fields": ITEMS_FIELDS,
             "playlist_fields": PLAYLIST_FIELDS,
+            "snapshot_fields": SNAPSHOT_FIELDS,
         },
         "playlist_ids": [playlist.id for playlist in playlists] + [TOP_50_GLOBAL],
+        "replay_playlist_refs": [MINE, FOLLOWED_ID, TOP_50_GLOBAL],
         "responses": responses,
     }
 

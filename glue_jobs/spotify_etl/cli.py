@@ -51,7 +51,7 @@ def _run(args: argparse.Namespace) -> int:
     from .local_workflow import transform
 
     lake = os.path.abspath(args.lake)
-    has_credentials = bool(os.environ.get("SPOTIPY_CLIENT_ID") and os.environ.get("SPOTIPY_CLIENT_SECRET"))
+    has_credentials = extract.has_local_credentials()  # spotipy's variables or `spotify-etl auth`'s file
     dates = [None] if has_credentials else extract.sample_snapshot_dates()
     source = (
         "the Spotify Web API"
@@ -68,6 +68,8 @@ def _run(args: argparse.Namespace) -> int:
             f"  {summary['snapshot_date']}: {len(landed)}/{len(summary['playlists'])} playlists landed",
             flush=True,
         )
+        for line in extract.format_discovery(summary):
+            print(f"    {line}", flush=True)
         for playlist in summary["playlists"]:
             if playlist["status"] != "ok":
                 print(
@@ -82,12 +84,19 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from extract_lambda import auth
     from extract_lambda import local as extract
 
     from .analysis import command as analyze
 
     parser = argparse.ArgumentParser(prog="spotify-etl", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+
+    auth_parser = commands.add_parser(
+        "auth", help="authorize the Spotify app once as your user: a refresh token for the Lambda or extract"
+    )
+    auth.configure_parser(auth_parser)
+    auth_parser.set_defaults(handler=auth.main)
 
     extract_parser = commands.add_parser(
         "extract", help="read playlists (or replay the sample) into LAKE/raw"

@@ -16,6 +16,7 @@ import base64
 import gzip
 import json
 import logging
+import re
 import secrets
 import threading
 import time
@@ -26,7 +27,7 @@ from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import boto3
 import pytest
@@ -40,6 +41,11 @@ REFRESH_TOKEN = "rt-AQD3x9Lk2Pq8Zm4Vn7Bw1Yt6Hs5Jr0Ge"  # pragma: allowlist secre
 BUCKET = "spotify-raw-test"
 PREFIX = "raw/spotify/playlist_items"
 SECRET_ID = "spotify-etl/extract"
+USER_SECRET = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "refresh_token": REFRESH_TOKEN}
+"""The secret as ``spotify-etl auth --secret-id`` leaves it: a user authorization (2026's only way
+to read playlist items in development mode)."""
+APP_SECRET = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+"""Client credentials only: an app token, refused every playlist's items since March 2026."""
 WORKFLOW = "spotify-etl-daily"
 REGION = "eu-west-1"
 SAFETY_MARGIN_SECONDS = 20.0  # budget.DEFAULT_SAFETY_MARGIN_SECONDS, restated
@@ -152,6 +158,39 @@ def synthetic_document(playlists: int, pages: int, page_size: int = 50) -> dict[
                     "limit": page_size,
                 },
             }
+    responses["GET /v1/me"] = {
+        "status": 200,
+        "body": {"id": "owner-1", "display_name": "Owner", "type": "user"},
+    }
+    for offset in range(0, max(len(ids), 1), page_size):
+        listed = [
+            {
+                "id": playlist_id,
+                "name": responses[f"GET /v1/playlists/{playlist_id}"]["body"]["name"],
+                "owner": {"id": "owner-1", "display_name": "Owner"},
+                "collaborative": False,
+                "public": True,
+                "snapshot_id": responses[f"GET /v1/playlists/{playlist_id}"]["body"]["snapshot_id"],
+                "items": {
+                    "href": f"https://api.spotify.com/v1/playlists/{playlist_id}/items",
+                    "total": total,
+                },
+            }
+            for playlist_id in ids[offset : offset + page_size]
+        ]
+        following = offset + page_size
+        responses[f"GET /v1/me/playlists?offset={offset}"] = {
+            "status": 200,
+            "body": {
+                "items": listed,
+                "limit": page_size,
+                "offset": offset,
+                "total": len(ids),
+                "next": f"https://api.spotify.com/v1/me/playlists?offset={following}"
+                if following < len(ids)
+                else None,
+            },
+        }
     return {"snapshot_date": "2026-11-20", "playlist_ids": ids, "responses": responses}
 
 
@@ -197,8 +236,64 @@ def hold_until(condition: Callable[[], bool], timeout: float = 10.0) -> Fault:
 EXPIRE = Fault("expire")
 
 
+ALL_SCOPES = "playlist-read-private playlist-read-collaborative"
+FORBIDDEN = {"error": {"status": 403, "message": "Forbidden"}}
+REMOVED_FOR_DEV_MODE = ("/tracks", "/v1/albums", "/v1/artists")
+"""Paths gone for development-mode apps since February 2026 (``GET /playlists/{id}/tracks`` and
+the batch ``/tracks``, ``/albums``, ``/artists``): answered 403, as reported for removed paths."""
+
+
+def select_fields(body: dict[str, Any], fields: str | None) -> dict[str, Any]:
+    """The Web API's ``fields`` filter, at the top level (nested filters are already applied in the
+    recordings): keeps the named keys."""
+    if not fields:
+        return body
+    names, depth, current = [], 0, ""
+    for char in fields:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 0:
+            names.append(current)
+            current = ""
+            continue
+        if depth == 0 and char != ")":
+            current += char
+    names.append(current)
+    wanted = {name.split(".")[0] for name in names if name}
+    return {key: value for key, value in body.items() if key in wanted}
+
+
+@dataclass
+class Edit:
+    """A playlist edited while it is paged: after its items page at ``after_offset`` is served, a
+    song is added at position 0 (every later offset shifts by one) and its snapshot_id changes;
+    ``times`` edits at most (one per read)."""
+
+    after_offset: int
+    times: int
+    added: list[dict[str, Any]] = field(default_factory=list)
+    """The items added, newest first (as they now stand at the top of the playlist)."""
+
+
 class FakeSpotify:
-    """Spotify's accounts service and Web API on 127.0.0.1, from one date's recordings."""
+    """Spotify's accounts service and Web API on 127.0.0.1, from one date's recordings, with the
+    2026 development-mode rules:
+
+    - ``/authorize`` (the user consents, or not) redirects to a registered loopback redirect URI
+      with a single-use code; ``/api/token`` serves the client-credentials, authorization-code and
+      refresh-token grants, can rotate refresh tokens (the old one then answers invalid_grant) and
+      narrow the granted scope;
+    - an app token (client credentials) has no user: ``/me`` answers 401, ``/me/playlists`` and
+      every playlist's items 403; a user token gets the items only of playlists its user owns or
+      that are collaborative, and other users' playlists' metadata without the item count;
+    - ``/me/playlists`` leaves out private playlists without ``playlist-read-private`` and
+      collaborative ones without ``playlist-read-collaborative``;
+    - ``/tracks`` paths and the batch ``/albums``, ``/artists`` answer as removed (403);
+    - items are served from the playlist as it is now (``edit_while_paging`` changes it between
+      two pages), metadata with the ``fields`` filter applied.
+    """
 
     def __init__(self, document: dict[str, Any], latency_seconds: float = 0.0) -> None:
         self.document = document
@@ -211,12 +306,26 @@ class FakeSpotify:
         self.rate_limited_at: list[float] = []
         """time.monotonic() just before each 429 was sent."""
         self.lock = threading.Lock()
-        self.valid_tokens: set[str] = set()
+        self.valid_tokens: dict[str, tuple[str, str]] = {}
+        """access token -> (kind "app" or "user", granted scope)."""
         self.issued_tokens: list[str] = []
+        self.refresh_tokens: dict[str, str] = {REFRESH_TOKEN: ALL_SCOPES}
+        """The refresh tokens that work, with the scope each was granted."""
+        self.issued_refresh_tokens: list[str] = [REFRESH_TOKEN]
+        self.rotate_refresh_tokens = False
+        """When set, every refresh answers with a new refresh token and the old one stops working."""
+        self.scope_granted: str | None = None
+        """When set, what every grant answers as its scope (narrower than asked)."""
+        self.registered_redirect_uris: set[str] = {"http://127.0.0.1:8888/callback"}
+        self.user_consents = True
+        self.codes: dict[str, dict[str, str]] = {}
         self.token_grants: list[dict[str, str]] = []
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.faults: dict[str, deque[Fault]] = defaultdict(deque)
         self.served_pages: dict[tuple[str, int], dict[str, Any]] = {}
+        self.edits: dict[str, Edit] = {}
+        self.playlists = self._playlists_from(document)
+        """playlist ID -> {"metadata": body, "items": [...]}: the readable playlists as they are now."""
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -241,14 +350,15 @@ class FakeSpotify:
                         fake.in_flight -= 1
 
             def _send(self, code: int, body: Any, headers: dict[str, str] | None = None) -> None:
-                data = json.dumps(body).encode()
+                data = json.dumps(body).encode() if not isinstance(body, bytes) else body
                 self._depart()
                 if code == 429:
                     with fake.lock:
                         fake.rate_limited_at.append(time.monotonic())
                 try:
                     self.send_response(code)
-                    self.send_header("Content-Type", "application/json; charset=utf-8")
+                    if not {"Location", "Content-Type"} & set(headers or {}):
+                        self.send_header("Content-Type", "application/json; charset=utf-8")
                     for name, value in (headers or {}).items():
                         self.send_header(name, value)
                     self.send_header("Content-Length", str(len(data)))
@@ -313,51 +423,28 @@ class FakeSpotify:
                 if self.headers.get("Authorization") != expected:
                     self._send(400, {"error": "invalid_client", "error_description": "Invalid client"})
                     return
-                grant = form.get("grant_type")
-                body: dict[str, Any] = {"token_type": "Bearer", "expires_in": 3600}
-                if grant == "refresh_token":
-                    if form.get("refresh_token") != REFRESH_TOKEN:
-                        self._send(
-                            400, {"error": "invalid_grant", "error_description": "Invalid refresh token"}
-                        )
-                        return
-                    body["scope"] = "playlist-read-private playlist-read-collaborative"
-                elif grant != "client_credentials":
-                    self._send(400, {"error": "unsupported_grant_type"})
-                    return
-                token = "AT-" + secrets.token_hex(20)
-                with fake.lock:
-                    fake.valid_tokens.add(token)
-                    fake.issued_tokens.append(token)
-                self._send(200, {"access_token": token, **body})
+                self._send(*fake.token_answer(form))
 
             def _get(self) -> None:
                 parts = urlsplit(self.path)
                 query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-                is_items = parts.path.endswith("/items")
-                key = f"GET {parts.path}" + (f"?offset={query.get('offset', '0')}" if is_items else "")
+                path = parts.path.rstrip("/") or "/"
                 with fake.lock:
-                    fake.requests.append(("GET", parts.path, query))
+                    fake.requests.append(("GET", path, query))
+                if path == "/authorize":
+                    self._send(*fake.authorize_answer(query))
+                    return
+                paged = path.endswith("/items") or path == "/v1/me/playlists"
+                key = f"GET {path}" + (f"?offset={query.get('offset', '0')}" if paged else "")
                 if self._fault(key):
                     return
                 token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
                 with fake.lock:
-                    valid = token in fake.valid_tokens
-                if not valid:
+                    grant = fake.valid_tokens.get(token)
+                if grant is None:
                     self._send(401, {"error": {"status": 401, "message": "The access token expired"}})
                     return
-                recorded = fake.document["responses"].get(key)
-                if recorded is None:
-                    self._send(404, {"error": {"status": 404, "message": "Resource not found"}})
-                    return
-                body = json.loads(json.dumps(recorded["body"]))
-                if is_items and body.get("next"):  # a real server links to itself
-                    body["next"] = body["next"].replace("https://api.spotify.com/v1/", fake.api_base_url)
-                if is_items and recorded["status"] == 200:
-                    playlist_id = parts.path.split("/")[-2]
-                    with fake.lock:
-                        fake.served_pages[(playlist_id, int(query.get("offset", "0")))] = body
-                self._send(recorded["status"], body)
+                self._send(*fake.api_answer(path, query, *grant))
 
         class Server(ThreadingHTTPServer):
             daemon_threads = True
@@ -368,6 +455,195 @@ class FakeSpotify:
 
         self.server = Server(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
+
+    # --- state -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _playlists_from(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        playlists = {}
+        for key, recorded in document["responses"].items():
+            match = re.fullmatch(r"GET /v1/playlists/([^/?]+)", key)
+            first_page = document["responses"].get(f"{key}/items?offset=0")
+            if match and recorded["status"] == 200 and first_page and first_page["status"] == 200:
+                playlists[match.group(1)] = {
+                    "metadata": json.loads(json.dumps(recorded["body"])),
+                    "items": sample_items(document, match.group(1)),
+                }
+        return playlists
+
+    @property
+    def user(self) -> dict[str, Any]:
+        """The user behind every user token: the recorded ``GET /me``, else the first owner."""
+        recorded = self.document["responses"].get("GET /v1/me")
+        if recorded:
+            return recorded["body"]
+        owner = next(iter(self.playlists.values()))["metadata"]["owner"]
+        return {"id": owner["id"], "display_name": owner.get("display_name"), "type": "user"}
+
+    def _readable(self, metadata: dict[str, Any], kind: str) -> bool:
+        """The 2026 development-mode rule for a playlist's items."""
+        if kind != "user":
+            return False
+        return metadata.get("owner", {}).get("id") == self.user["id"] or bool(metadata.get("collaborative"))
+
+    def edit_while_paging(self, playlist_id: str, after_offset: int = 0, times: int = 1) -> Edit:
+        """Change ``playlist_id`` right after its items page at ``after_offset`` is served."""
+        edit = Edit(after_offset, times)
+        self.edits[playlist_id] = edit
+        return edit
+
+    def _apply_edit(self, playlist_id: str, offset: int) -> None:
+        edit = self.edits.get(playlist_id)
+        if edit is None or edit.times <= 0 or offset != edit.after_offset:
+            return
+        edit.times -= 1
+        state = self.playlists[playlist_id]
+        number = len(edit.added) + 1
+        added = {
+            "added_at": "2026-11-20T06:00:01Z",
+            "added_by": {"id": self.user["id"]},
+            "is_local": False,
+            "item": {"id": f"EditedIn{number:014d}", "name": f"Added while paging {number}", "type": "track"},
+        }
+        edit.added.insert(0, added)
+        state["items"].insert(0, added)
+        metadata = state["metadata"]
+        metadata["snapshot_id"] = f"{metadata['snapshot_id']}-edit{number}"
+        for count_key in ("items", "tracks"):
+            if isinstance(metadata.get(count_key), dict):
+                metadata[count_key]["total"] = len(state["items"])
+
+    # --- answers -------------------------------------------------------------------------------
+
+    def authorize_answer(self, query: dict[str, str]) -> tuple[int, Any, dict[str, str]]:
+        """``GET /authorize``: Spotify's consent page, the user's click included."""
+        redirect_uri = query.get("redirect_uri", "")
+        if query.get("client_id") != CLIENT_ID:
+            return 400, b"INVALID_CLIENT: Invalid client", {"Content-Type": "text/plain"}
+        host = urlsplit(redirect_uri).hostname
+        if redirect_uri not in self.registered_redirect_uris or host == "localhost":
+            return 400, b"INVALID_CLIENT: Invalid redirect URI", {"Content-Type": "text/plain"}
+        if query.get("response_type") != "code":
+            return 400, b"unsupported_response_type", {"Content-Type": "text/plain"}
+        state = query.get("state")
+        if not self.user_consents:
+            params = {"error": "access_denied"} | ({"state": state} if state else {})
+            return 302, b"", {"Location": f"{redirect_uri}?{urlencode(params)}"}
+        code = "code-" + secrets.token_hex(12)
+        with self.lock:
+            self.codes[code] = {
+                "redirect_uri": redirect_uri,
+                "scope": self.scope_granted or query.get("scope", "").replace(",", " "),
+            }
+        params = {"code": code} | ({"state": state} if state else {})
+        return 302, b"", {"Location": f"{redirect_uri}?{urlencode(params)}"}
+
+    def token_answer(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        """``POST /api/token`` (client already authenticated) for the three grants."""
+        grant = form.get("grant_type")
+        body: dict[str, Any] = {"token_type": "Bearer", "expires_in": 3600}
+        with self.lock:
+            if grant == "client_credentials":
+                kind, scope = "app", ""
+            elif grant == "refresh_token":
+                old = form.get("refresh_token", "")
+                if old not in self.refresh_tokens:
+                    return 400, {"error": "invalid_grant", "error_description": "Invalid refresh token"}
+                kind, scope = "user", self.scope_granted or self.refresh_tokens[old]
+                if self.rotate_refresh_tokens:
+                    del self.refresh_tokens[old]
+                    body["refresh_token"] = self._new_refresh_token(scope)
+                body["scope"] = scope
+            elif grant == "authorization_code":
+                issued = self.codes.pop(form.get("code", ""), None)
+                if issued is None or issued["redirect_uri"] != form.get("redirect_uri"):
+                    return 400, {"error": "invalid_grant", "error_description": "Invalid authorization code"}
+                kind, scope = "user", issued["scope"]
+                body |= {"scope": scope, "refresh_token": self._new_refresh_token(scope)}
+            else:
+                return 400, {"error": "unsupported_grant_type"}
+            token = "AT-" + secrets.token_hex(20)
+            self.valid_tokens[token] = (kind, scope)
+            self.issued_tokens.append(token)
+        return 200, {"access_token": token, **body}
+
+    def _new_refresh_token(self, scope: str) -> str:
+        token = "RT-" + secrets.token_hex(20)
+        self.refresh_tokens[token] = scope
+        self.issued_refresh_tokens.append(token)
+        return token
+
+    def api_answer(self, path: str, query: dict[str, str], kind: str, scope: str) -> tuple[int, Any]:
+        """A Web API ``GET`` under the 2026 development-mode rules."""
+        if path.endswith(REMOVED_FOR_DEV_MODE) or path == "/v1/tracks":
+            return 403, FORBIDDEN
+        if path == "/v1/me":
+            if kind != "user":
+                return 401, {"error": {"status": 401, "message": "Unauthorized."}}
+            return 200, self.user
+        if path == "/v1/me/playlists":
+            return self._my_playlists(query, kind, scope)
+        match = re.fullmatch(r"/v1/playlists/([^/]+)(/items)?", path)
+        if match is None:
+            return 404, {"error": {"status": 404, "message": "Service not found"}}
+        playlist_id, items = match.group(1), bool(match.group(2))
+        offset = int(query.get("offset", "0"))
+        recorded = self.document["responses"].get(
+            f"GET /v1/playlists/{playlist_id}" + (f"/items?offset={offset}" if items else "")
+        )
+        state = self.playlists.get(playlist_id)
+        if state is None:
+            if recorded is None:
+                return 404, {"error": {"status": 404, "message": "Resource not found"}}
+            if recorded["status"] == 200 and not items:
+                return 200, select_fields(recorded["body"], query.get("fields"))
+            return recorded["status"], recorded["body"]
+        with self.lock:
+            metadata = json.loads(json.dumps(state["metadata"]))
+            readable = self._readable(metadata, kind)
+            if not items:
+                if not readable:  # another user's playlist: metadata only (2026)
+                    metadata.pop("items", None)
+                    metadata.pop("tracks", None)
+                return 200, select_fields(metadata, query.get("fields"))
+            if not readable:
+                return 403, FORBIDDEN
+            limit = int(query.get("limit", "100"))
+            total = len(state["items"])
+            following = offset + limit
+            body = {
+                "items": json.loads(json.dumps(state["items"][offset:following])),
+                "limit": limit,
+                "next": (
+                    f"{self.api_base_url}playlists/{playlist_id}/items?offset={following}&limit={limit}"
+                    if following < total
+                    else None
+                ),
+                "offset": offset,
+                "total": total,
+            }
+            self.served_pages[(playlist_id, offset)] = body
+            self._apply_edit(playlist_id, offset)
+        return 200, body
+
+    def _my_playlists(self, query: dict[str, str], kind: str, scope: str) -> tuple[int, Any]:
+        if kind != "user":
+            return 401, {"error": {"status": 401, "message": "Unauthorized."}}
+        recorded = self.document["responses"].get(f"GET /v1/me/playlists?offset={query.get('offset', '0')}")
+        if recorded is None:
+            return 400, {"error": {"status": 400, "message": "offset not recorded"}}
+        body = json.loads(json.dumps(recorded["body"]))
+        granted = set(scope.split())
+
+        def listed(entry: Any) -> bool:
+            if not isinstance(entry, dict) or not entry.get("id"):
+                return True
+            if entry.get("collaborative"):
+                return "playlist-read-collaborative" in granted
+            return bool(entry.get("public")) or "playlist-read-private" in granted
+
+        body["items"] = [entry for entry in body["items"] if listed(entry)]
+        return recorded["status"], body
 
     @property
     def root(self) -> str:
@@ -398,7 +674,7 @@ class FakeSpotify:
 
     def secrets(self) -> list[str]:
         basic = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
-        return [CLIENT_SECRET, REFRESH_TOKEN, basic, *self.issued_tokens]
+        return [CLIENT_SECRET, basic, *self.issued_refresh_tokens, *self.issued_tokens, *self.codes]
 
 
 @pytest.fixture
@@ -489,9 +765,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
         s3 = session.client("s3", region_name=REGION)
         s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
         secretsmanager = session.client("secretsmanager", region_name=REGION)
-        secretsmanager.create_secret(
-            Name=SECRET_ID, SecretString=json.dumps({"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET})
-        )
+        secretsmanager.create_secret(Name=SECRET_ID, SecretString=json.dumps(USER_SECRET))
         glue = session.client("glue", region_name=REGION)
         glue.create_workflow(Name=WORKFLOW)
         yield Aws(s3=s3, glue=glue, secretsmanager=secretsmanager)

@@ -72,12 +72,29 @@ def test_env_vars_names_every_variable_read_and_nothing_else():
     ExtractConfig.from_env(environ)
     assert environ.looked_up == set(ENV_VARS)
     assert len(ENV_VARS) == len(set(ENV_VARS))
-    assert set(REQUIRED_ENV_VARS) == {"RAW_BUCKET", "PLAYLIST_IDS", "SPOTIFY_SECRET_ID"}
+    assert set(REQUIRED_ENV_VARS) == {"RAW_BUCKET", "SPOTIFY_SECRET_ID"}
 
 
 def test_every_missing_variable_is_named_at_once():
-    with pytest.raises(ConfigError, match="RAW_BUCKET, PLAYLIST_IDS, SPOTIFY_SECRET_ID"):
+    with pytest.raises(ConfigError, match="RAW_BUCKET, SPOTIFY_SECRET_ID"):
         ExtractConfig.from_env({})
+
+
+@pytest.mark.parametrize("value", [None, "", " , "])
+def test_playlist_ids_default_to_mine(value):
+    environ = {key: val for key, val in BASE.items() if key != "PLAYLIST_IDS"}
+    if value is not None:
+        environ["PLAYLIST_IDS"] = value
+    assert ExtractConfig.from_env(environ).playlist_ids == ("mine",)
+
+
+def test_mine_mixes_with_ids_and_urls_in_the_configured_order():
+    value = "3cEYpjA9oz9GiPac4AsH4n,mine,https://open.spotify.com/playlist/37i9dQZF1DXcBWIGoYBM5M?si=x,mine"
+    assert ExtractConfig.from_env(BASE | {"PLAYLIST_IDS": value}).playlist_ids == (
+        "3cEYpjA9oz9GiPac4AsH4n",
+        "mine",
+        "37i9dQZF1DXcBWIGoYBM5M",
+    )
 
 
 def test_a_malformed_playlist_id_is_named():

@@ -8,6 +8,7 @@ import pytest
 from extract_testkit import (
     CLIENT_ID,
     CLIENT_SECRET,
+    REFRESH_TOKEN,
     expected_playlist_object,
     readable_ids,
     sample_items,
@@ -16,13 +17,13 @@ from extract_testkit import (
 
 from extract_lambda.budget import TimeBudget
 from extract_lambda.credentials import SpotifyCredentials
-from extract_lambda.extractor import extract_playlist, flatten_playlist
+from extract_lambda.extractor import PlaylistChanged, extract_playlist, flatten_playlist
 from extract_lambda.spotify_client import SpotifyRequestError, build_spotify_api
 
 
 @pytest.fixture
 def api(fake_spotify, waits):
-    credentials = SpotifyCredentials(CLIENT_ID, CLIENT_SECRET)
+    credentials = SpotifyCredentials(CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN)
     return build_spotify_api(
         credentials, TimeBudget(None), fake_spotify.api_base_url, fake_spotify.accounts_base_url
     )
@@ -49,6 +50,56 @@ def test_every_playlist_every_page_both_shapes(fake_spotify, api):
     assert offsets == sorted(
         [(indie, 0), (indie, 50), (indie, 100), (night, 0), (night, 50), (weekend, 0), (weekend, 50)]
     )
+    # metadata before the pages, the snapshot_id alone after them; never a removed /tracks path
+    metadata_fields = [query["fields"] for _, path, query in fake_spotify.requests if path.count("/") == 3]
+    assert metadata_fields.count("snapshot_id") == 3 and len(metadata_fields) == 6
+    assert not [path for _, path, _ in fake_spotify.requests if path.endswith("/tracks")]
+
+
+def test_a_playlist_edited_while_paged_is_read_again_and_lands_one_version(fake_spotify, api):
+    indie = readable_ids(fake_spotify.document)[0]
+    original = sample_items(fake_spotify.document, indie)
+    first_snapshot = sample_metadata(fake_spotify.document, indie)["snapshot_id"]
+    edit = fake_spotify.edit_while_paging(indie, after_offset=0, times=1)  # a song added at the top
+    snapshot = extract_playlist(api, indie)
+    assert len(edit.added) == 1
+    assert snapshot.items == edit.added + original  # the edited version, whole: nothing twice
+    assert len(snapshot.items) == 124 and snapshot.items[50] == original[49]
+    assert snapshot.playlist["snapshot_id"] == f"{first_snapshot}-edit1"
+    assert snapshot.playlist["total_items"] == 124
+    assert snapshot.warning.startswith(
+        f"re-read: it changed while being read (snapshot_id {first_snapshot} -> {first_snapshot}-edit1)"
+    )
+    offsets = [int(q["offset"]) for _, path, q in fake_spotify.requests if path.endswith(f"{indie}/items")]
+    assert offsets == [0, 50, 100, 0, 50, 100]  # the first read (mixed versions) thrown away
+
+
+def test_a_playlist_edited_during_every_read_fails_with_the_reason(fake_spotify, api):
+    indie = readable_ids(fake_spotify.document)[0]
+    first_snapshot = sample_metadata(fake_spotify.document, indie)["snapshot_id"]
+    fake_spotify.edit_while_paging(indie, after_offset=50, times=5)
+    with pytest.raises(PlaylistChanged) as raised:
+        extract_playlist(api, indie)
+    message = str(raised.value)
+    assert message.startswith(f"playlist {indie} changed while it was being read, 2 times (snapshot_id ")
+    assert f"{first_snapshot} -> {first_snapshot}-edit1; snapshot_id {first_snapshot}-edit1 -> " in message
+    assert "items duplicated, skipped or at the wrong positions" in message and "nothing of it" in message
+
+
+def test_another_users_playlist_is_refused_naming_the_rule_and_its_owner(make_fake_spotify, waits):
+    fake = make_fake_spotify()
+    followed = fake.document["replay_playlist_refs"][1]
+    owner = sample_metadata(fake.document, followed)["owner"]
+    credentials = SpotifyCredentials(CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN)
+    user_api = build_spotify_api(credentials, TimeBudget(None), fake.api_base_url, fake.accounts_base_url)
+    with pytest.raises(SpotifyRequestError) as raised:
+        extract_playlist(user_api, followed)
+    message = str(raised.value)
+    assert raised.value.http_status == 403
+    assert f"playlist {followed} refused (HTTP 403 Forbidden)" in message
+    assert "owns the playlist or collaborates on it; followed playlists of other users are refused" in message
+    assert f"it is owned by {owner['display_name']} ({owner['id']})" in message
+    assert "spotify-etl auth" not in message  # a user token: authorizing again would not help
 
 
 def test_old_shape_keeps_track_and_popularity_new_shape_has_item(fake_spotify, api):
@@ -101,7 +152,10 @@ class StubApi:
     def playlist(self, playlist_id):
         return self.metadata
 
-    def playlist_items_page(self, playlist_id, offset):
+    def playlist_snapshot_id(self, playlist_id):
+        return self.metadata.get("snapshot_id")
+
+    def playlist_items_page(self, playlist_id, offset, owner=None):
         self.offsets.append(offset)
         return self.pages[offset]
 

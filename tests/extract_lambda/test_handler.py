@@ -9,9 +9,8 @@ from datetime import UTC, datetime
 
 import pytest
 from extract_testkit import (
+    APP_SECRET,
     BUCKET,
-    CLIENT_ID,
-    CLIENT_SECRET,
     EXPIRE,
     NOT_FOUND_MESSAGE,
     PREFIX,
@@ -19,6 +18,7 @@ from extract_testkit import (
     SAFETY_MARGIN_SECONDS,
     SECRET_ID,
     TOP_50_GLOBAL,
+    USER_SECRET,
     WORKFLOW,
     FakeLambdaContext,
     expected_playlist_object,
@@ -225,14 +225,177 @@ def test_no_workflow_configured(monkeypatch, lambda_env, aws, lambda_context, wa
     assert aws.glue.get_workflow_runs(Name=WORKFLOW)["Runs"] == []
 
 
-def test_refresh_token_flow_reads_as_the_owner(
+def secret_value(aws) -> dict:
+    return json.loads(aws.secretsmanager.get_secret_value(SecretId=SECRET_ID)["SecretString"])
+
+
+def test_mine_reads_the_users_own_and_collaborative_playlists(
+    monkeypatch, lambda_env, aws, lambda_context, waits, assert_no_secret_leaks
+):
+    monkeypatch.setenv("PLAYLIST_IDS", "")  # Terraform's default is "mine"; empty means mine too
+    document = lambda_env.document
+    summary = lambda_handler({"snapshot_date": "2026-11-20"}, lambda_context)
+    assert summary["status"] == "succeeded"
+    assert [(p["playlist_id"], p["status"]) for p in summary["playlists"]] == [
+        (pid, "ok") for pid in readable_ids(document)
+    ]
+    assert [grant["grant_type"] for grant in lambda_env.token_grants] == ["refresh_token"]
+    run_id = summary["run_id"]
+    manifest = json.loads(aws.body(f"{PREFIX}/snapshot_date=2026-11-20/{run_id}.manifest.json"))
+    followed = document["replay_playlist_refs"][1]
+    assert manifest["discovery"]["user_id"] == document["responses"]["GET /v1/me"]["body"]["id"]
+    assert {p["id"]: p["kept"] for p in manifest["discovery"]["playlists"]} == {
+        **dict.fromkeys(readable_ids(document), True),
+        followed: False,
+    }
+    reasons = {p["id"]: p["reason"] for p in manifest["discovery"]["playlists"]}
+    assert reasons[readable_ids(document)[0]] == "kept: you own it"
+    assert (
+        "a development-mode app may read only playlists its user owns or collaborates on" in reasons[followed]
+    )
+    assert manifest["auth"] == {
+        "flow": "refresh_token",
+        "granted_scope": "playlist-read-private playlist-read-collaborative",
+        "refresh_token_rotated": None,
+    }
+    lines = read_jsonl_gz(aws.body(f"{PREFIX}/snapshot_date=2026-11-20/{run_id}.jsonl.gz"))
+    assert [line["playlist"]["id"] for line in lines] == readable_ids(document)
+    assert [line["items"] for line in lines] == [
+        sample_items(document, pid) for pid in readable_ids(document)
+    ]
+    requested = [path for method, path, _ in lambda_env.requests if method == "GET"]
+    assert requested[:2] == ["/v1/me", "/v1/me/playlists"]
+    assert f"/v1/playlists/{followed}/items" not in requested  # left out: never asked for
+    assert_no_secret_leaks(lambda_env, summary, manifest)
+
+
+def test_a_narrower_scope_is_used_as_granted_and_never_prompts(
+    monkeypatch, lambda_env, aws, lambda_context, waits, assert_no_secret_leaks
+):
+    def no_person_here(*args):
+        raise AssertionError("spotipy tried to ask a person")
+
+    monkeypatch.setattr("builtins.input", no_person_here)
+    monkeypatch.setattr("webbrowser.open", no_person_here)
+    monkeypatch.setenv("PLAYLIST_IDS", "mine")
+    lambda_env.scope_granted = "playlist-read-collaborative"  # the user unticked private playlists
+    lambda_env.inject(f"GET /v1/playlists/{readable_ids(lambda_env.document)[0]}/items?offset=50", EXPIRE)
+    summary = lambda_handler({"snapshot_date": "2026-11-20"}, lambda_context)
+    # Without playlist-read-private, /me/playlists lists the public and the collaborative ones only.
+    indie, night, weekend = readable_ids(lambda_env.document)
+    assert [(p["playlist_id"], p["status"]) for p in summary["playlists"]] == [
+        (indie, "ok"),
+        (night, "ok"),
+        (weekend, "ok"),
+    ]
+    assert summary["auth"]["granted_scope"] == "playlist-read-collaborative"
+    assert [g["grant_type"] for g in lambda_env.token_grants] == ["refresh_token", "refresh_token"]
+    assert_no_secret_leaks(lambda_env, summary)
+
+
+def test_a_rotated_refresh_token_is_merged_into_the_secret_at_once(
     lambda_env, aws, lambda_context, waits, assert_no_secret_leaks
 ):
-    secret = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "refresh_token": REFRESH_TOKEN}
-    aws.secretsmanager.put_secret_value(SecretId=SECRET_ID, SecretString=json.dumps(secret))
+    aws.secretsmanager.put_secret_value(
+        SecretId=SECRET_ID, SecretString=json.dumps(USER_SECRET | {"note": "set by hand"})
+    )
+    lambda_env.rotate_refresh_tokens = True
     summary = lambda_handler({"snapshot_date": "2026-11-20"}, lambda_context)
-    assert summary["status"] == "partial"
-    assert [grant["grant_type"] for grant in lambda_env.token_grants] == ["refresh_token"]
+    new_token = lambda_env.issued_refresh_tokens[-1]
+    assert new_token != REFRESH_TOKEN
+    assert secret_value(aws) == USER_SECRET | {"refresh_token": new_token, "note": "set by hand"}
+    rotation = summary["auth"]["refresh_token_rotated"]
+    assert rotation["error"] is None and rotation["saved_to"].startswith(f"secret {SECRET_ID} (version ")
+    manifest = json.loads(aws.body(summary["manifest"].split(f"{BUCKET}/", 1)[1]))
+    assert manifest["auth"]["refresh_token_rotated"] == rotation
+    # The next invocation reads the new token from the secret; the old one no longer works.
+    second = lambda_handler({"snapshot_date": "2026-11-20"}, lambda_context)
+    assert second["status"] == "partial"  # the same as the first: Top 50 Global refused
+    assert lambda_env.token_grants[-1]["refresh_token"] == new_token
+    assert_no_secret_leaks(lambda_env, summary, second, manifest)
+
+
+def test_a_rotated_refresh_token_that_cannot_be_kept_is_an_error_in_the_log(
+    monkeypatch, lambda_env, aws, lambda_context, waits, caplog, assert_no_secret_leaks
+):
+    from extract_lambda import handler
+    from extract_lambda.secret_store import SecretStoreError
+
+    def refuse(*args, **kwargs):
+        raise SecretStoreError("could not write secret x: AccessDenied")
+
+    monkeypatch.setattr(handler, "merge_secret", refuse)
+    lambda_env.rotate_refresh_tokens = True
+    summary = lambda_handler({"snapshot_date": "2026-11-20"}, lambda_context)
+    assert summary["status"] == "partial"  # the data still lands
+    assert summary["auth"]["refresh_token_rotated"] == {
+        "saved_to": None,
+        "error": "SecretStoreError: could not write secret x: AccessDenied",
+    }
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert any("could not be kept" in r.getMessage() for r in errors)  # the logged-problems alarm
+    assert secret_value(aws) == USER_SECRET
+    assert_no_secret_leaks(lambda_env, summary)
+
+
+def test_client_credentials_only_read_nothing_and_the_error_says_which_command_to_run(
+    monkeypatch, lambda_env, aws, lambda_context, waits, assert_no_secret_leaks
+):
+    aws.secretsmanager.put_secret_value(SecretId=SECRET_ID, SecretString=json.dumps(APP_SECRET))
+    indie = readable_ids(lambda_env.document)[0]
+    monkeypatch.setenv("PLAYLIST_IDS", indie)
+    with pytest.raises(NoPlaylistLanded) as raised:
+        lambda_handler({"snapshot_date": "2026-11-20"}, lambda_context)
+    message = str(raised.value)
+    assert (
+        f"{indie}: playlist {indie} refused (HTTP 403 Forbidden): a client-credentials (app) token" in message
+    )
+    assert f"run `spotify-etl auth --secret-id {SECRET_ID}` once" in message
+    assert_no_secret_leaks(lambda_env, message)
+
+
+def test_mine_with_client_credentials_only_fails_at_start(
+    monkeypatch, lambda_env, aws, lambda_context, waits, assert_no_secret_leaks
+):
+    aws.secretsmanager.put_secret_value(SecretId=SECRET_ID, SecretString=json.dumps(APP_SECRET))
+    monkeypatch.setenv("PLAYLIST_IDS", "mine")
+    with pytest.raises(NoPlaylistLanded) as raised:
+        lambda_handler({"snapshot_date": "2026-11-20"}, lambda_context)
+    message = str(raised.value)
+    assert "mine: PLAYLIST_IDS=mine reads the playlists of the user who authorized the app" in message
+    assert f"run `spotify-etl auth --secret-id {SECRET_ID}` once" in message
+    assert lambda_env.requests == []
+    manifest = json.loads(aws.body(aws.object_keys()[0]))
+    assert manifest["discovery"]["status"] == "failed" and manifest["playlists"] == []
+    assert_no_secret_leaks(lambda_env, message, manifest)
+
+
+def test_a_refused_refresh_token_fails_the_invocation_saying_to_run_auth(
+    lambda_env, aws, lambda_context, waits, assert_no_secret_leaks
+):
+    aws.secretsmanager.put_secret_value(
+        SecretId=SECRET_ID, SecretString=json.dumps(USER_SECRET | {"refresh_token": "rt-revoked-0000000000"})
+    )
+    with pytest.raises(NoPlaylistLanded) as raised:
+        lambda_handler({"snapshot_date": "2026-11-20"}, lambda_context)
+    assert "Spotify refused the refresh token (error: invalid_grant" in str(raised.value)
+    assert f"re-run `spotify-etl auth --secret-id {SECRET_ID}`" in str(raised.value)
+    assert len(lambda_env.token_grants) == 1  # every playlist failed without asking again
+    assert_no_secret_leaks(lambda_env, str(raised.value))
+
+
+def test_a_playlist_edited_during_every_read_is_not_landed_and_the_manifest_says_why(
+    lambda_env, aws, lambda_context, waits, assert_no_secret_leaks
+):
+    indie, night, weekend = readable_ids(lambda_env.document)
+    lambda_env.edit_while_paging(night, after_offset=0, times=2)
+    summary = lambda_handler({"snapshot_date": "2026-11-20"}, lambda_context)
+    manifest = json.loads(aws.body(summary["manifest"].split(f"{BUCKET}/", 1)[1]))
+    night_result = next(p for p in manifest["playlists"] if p["playlist_id"] == night)
+    assert night_result["status"] == "failed"
+    assert night_result["error"].startswith(f"playlist {night} changed while it was being read, 2 times")
+    lines = read_jsonl_gz(aws.body(f"{PREFIX}/snapshot_date=2026-11-20/{summary['run_id']}.jsonl.gz"))
+    assert [line["playlist"]["id"] for line in lines] == [indie, weekend]
     assert_no_secret_leaks(lambda_env, summary)
 
 

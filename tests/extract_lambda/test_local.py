@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from extract_testkit import (
     NOT_FOUND_MESSAGE,
     REFRESH_TOKEN,
     TOP_50_GLOBAL,
+    USER_SECRET,
     expected_playlist_object,
     read_jsonl_gz,
     read_sample,
@@ -22,7 +24,15 @@ from extract_testkit import (
     sample_items,
 )
 
-from extract_lambda.local import configure_parser, main, run_local_extract, sample_snapshot_dates
+from extract_lambda.credentials_file import merge_credentials_file
+from extract_lambda.local import (
+    configure_parser,
+    format_summary,
+    has_local_credentials,
+    main,
+    run_local_extract,
+    sample_snapshot_dates,
+)
 
 
 def raw_folder(lake: Path, snapshot_date: str) -> Path:
@@ -68,6 +78,29 @@ def test_replay_lands_the_sample_end_to_end(tmp_path, snapshot_date):
     manifest = json.loads((folder / f"{run_id}.manifest.json").read_text())
     assert manifest["playlists"] == summary["playlists"]
     assert manifest["workflow"] == {"status": "not_configured"}
+
+    # Through `mine`: the sample's user, their four playlists, the followed one left out with why,
+    # then asked for explicitly and refused by the development-mode rule, naming its owner.
+    followed = document["replay_playlist_refs"][1]
+    assert document["replay_playlist_refs"] == ["mine", followed, TOP_50_GLOBAL]
+    me = document["responses"]["GET /v1/me"]["body"]
+    listed = document["responses"]["GET /v1/me/playlists?offset=0"]["body"]["items"]
+    discovery = manifest["discovery"]
+    assert (discovery["status"], discovery["user_id"], discovery["found"], discovery["kept"]) == (
+        "ok",
+        me["id"],
+        4,
+        3,
+    )
+    assert [(p["id"], p["kept"]) for p in discovery["playlists"]] == [
+        (entry["id"], entry["owner"]["id"] == me["id"]) for entry in listed
+    ]
+    left_out = next(p for p in discovery["playlists"] if not p["kept"])
+    assert left_out["id"] == followed and left_out["reason"].startswith("left out: followed, owned by Sam (")
+    expected_ids = [*readable_ids(document), followed, TOP_50_GLOBAL]
+    assert [p["playlist_id"] for p in summary["playlists"]] == expected_ids
+    assert summary["playlists"][-2]["error"].startswith(f"playlist {followed} refused (HTTP 403 Forbidden)")
+    assert manifest["auth"]["flow"] == "refresh_token"
 
 
 def test_replay_defaults_to_the_latest_sample_date(tmp_path):
@@ -152,10 +185,111 @@ def test_real_api_with_spotipys_variables(tmp_path, fake_spotify, waits, assert_
     assert_no_secret_leaks(fake_spotify, summary)
 
 
-def test_real_api_needs_playlist_ids(tmp_path):
-    environ = {"SPOTIPY_CLIENT_ID": CLIENT_ID, "SPOTIPY_CLIENT_SECRET": CLIENT_SECRET}
-    with pytest.raises(ValueError, match="--playlist-ids or PLAYLIST_IDS"):
+def test_mine_without_a_refresh_token_fails_at_start_with_the_command_to_run(
+    tmp_path, fake_spotify, waits, capsys, monkeypatch
+):
+    for name, value in {
+        "SPOTIPY_CLIENT_ID": CLIENT_ID,
+        "SPOTIPY_CLIENT_SECRET": CLIENT_SECRET,
+        "SPOTIFY_API_BASE_URL": fake_spotify.api_base_url,
+        "SPOTIFY_ACCOUNTS_BASE_URL": fake_spotify.accounts_base_url,
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("SPOTIPY_REFRESH_TOKEN", raising=False)
+    monkeypatch.delenv("PLAYLIST_IDS", raising=False)
+    assert main(parse("--lake", str(tmp_path))) == 1  # nothing landed, as the Lambda would raise
+    out = capsys.readouterr().out
+    assert "mine: not resolved: mine: PLAYLIST_IDS=mine reads the playlists of the user who authorized" in out
+    assert "run `spotify-etl auth` once" in out
+    assert fake_spotify.requests == []  # refused before any request
+
+
+def test_mine_without_a_user_still_tries_the_explicit_ids(tmp_path, fake_spotify, waits):
+    indie = readable_ids(fake_spotify.document)[0]
+    environ = {
+        "SPOTIPY_CLIENT_ID": CLIENT_ID,
+        "SPOTIPY_CLIENT_SECRET": CLIENT_SECRET,
+        "PLAYLIST_IDS": f"mine,{indie}",
+        "SPOTIFY_API_BASE_URL": fake_spotify.api_base_url,
+        "SPOTIFY_ACCOUNTS_BASE_URL": fake_spotify.accounts_base_url,
+    }
+    summary = run_local_extract(str(tmp_path), environ=environ)
+    assert summary["discovery"]["status"] == "failed"
+    assert summary["error"].startswith("mine: PLAYLIST_IDS=mine reads the playlists of the user")
+    assert [p["playlist_id"] for p in summary["playlists"]] == [indie]
+    assert "a client-credentials (app) token has no user" in summary["playlists"][0]["error"]
+    assert fake_spotify.count("GET", f"/v1/playlists/{indie}/items") == 1  # tried: 403 in development mode
+
+
+def test_bad_playlist_ids_are_named(tmp_path):
+    environ = {"SPOTIPY_CLIENT_ID": CLIENT_ID, "SPOTIPY_CLIENT_SECRET": CLIENT_SECRET, "PLAYLIST_IDS": "min"}
+    with pytest.raises(ValueError, match=r"--playlist-ids or PLAYLIST_IDS.*'min'"):
         run_local_extract(str(tmp_path), environ=environ)
+
+
+def test_the_credentials_file_is_read_and_a_rotated_refresh_token_written_back(
+    tmp_path, fake_spotify, waits, assert_no_secret_leaks, monkeypatch
+):
+    path = tmp_path / "config" / "credentials.json"
+    merge_credentials_file(path, USER_SECRET | {"note": "kept"})
+    fake_spotify.rotate_refresh_tokens = True
+    environ = {
+        "SPOTIFY_ETL_CREDENTIALS": str(path),
+        "SPOTIFY_API_BASE_URL": fake_spotify.api_base_url,
+        "SPOTIFY_ACCOUNTS_BASE_URL": fake_spotify.accounts_base_url,
+    }
+    assert has_local_credentials(environ)
+    summary = run_local_extract(str(tmp_path / "lake"), environ=environ)  # PLAYLIST_IDS unset: mine
+    assert [(p["playlist_id"], p["status"]) for p in summary["playlists"]] == [
+        (pid, "ok") for pid in readable_ids(fake_spotify.document)
+    ]
+    new_token = fake_spotify.issued_refresh_tokens[-1]
+    assert new_token != REFRESH_TOKEN and REFRESH_TOKEN not in fake_spotify.refresh_tokens
+    assert json.loads(path.read_text()) == USER_SECRET | {"refresh_token": new_token, "note": "kept"}
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert summary["auth"]["refresh_token_rotated"] == {"saved_to": str(path), "error": None}
+    assert_no_secret_leaks(fake_spotify, summary)
+    # the next run works with the kept token (the old one is refused now)
+    assert run_local_extract(str(tmp_path / "lake"), environ=environ)["status"] == "succeeded"
+
+
+def test_a_refresh_token_from_the_environment_cannot_be_kept_and_says_so(
+    tmp_path, fake_spotify, waits, assert_no_secret_leaks
+):
+    fake_spotify.rotate_refresh_tokens = True
+    environ = {
+        "SPOTIPY_CLIENT_ID": CLIENT_ID,
+        "SPOTIPY_CLIENT_SECRET": CLIENT_SECRET,
+        "SPOTIPY_REFRESH_TOKEN": REFRESH_TOKEN,
+        "SPOTIFY_ETL_CREDENTIALS": str(tmp_path / "credentials.json"),
+        "SPOTIFY_API_BASE_URL": fake_spotify.api_base_url,
+        "SPOTIFY_ACCOUNTS_BASE_URL": fake_spotify.accounts_base_url,
+    }
+    summary = run_local_extract(str(tmp_path), environ=environ)
+    assert summary["status"] == "succeeded"  # the access token works; the warning is for the next run
+    rotation = summary["auth"]["refresh_token_rotated"]
+    assert rotation["saved_to"] is None
+    assert "SPOTIPY_REFRESH_TOKEN comes from the environment" in rotation["error"]
+    assert f"keep credentials in {tmp_path / 'credentials.json'}" in rotation["error"]
+    assert "Spotify issued a new refresh token: NOT kept: " in format_summary(summary)
+    assert_no_secret_leaks(fake_spotify, summary)
+
+
+def test_a_refused_refresh_token_fails_the_run_saying_to_run_auth_again(tmp_path, fake_spotify, waits):
+    path = tmp_path / "credentials.json"
+    merge_credentials_file(path, USER_SECRET | {"refresh_token": "rt-revoked-00000000000000"})
+    environ = {
+        "SPOTIFY_ETL_CREDENTIALS": str(path),
+        "SPOTIFY_API_BASE_URL": fake_spotify.api_base_url,
+        "SPOTIFY_ACCOUNTS_BASE_URL": fake_spotify.accounts_base_url,
+        "PLAYLIST_IDS": f"mine,{readable_ids(fake_spotify.document)[0]}",
+    }
+    summary = run_local_extract(str(tmp_path), environ=environ)
+    assert summary["status"] == "failed"
+    assert summary["error"].startswith("mine: Spotify refused the refresh token (error: invalid_grant")
+    assert summary["error"].endswith("re-run `spotify-etl auth`")
+    assert summary["playlists"][0]["error"] == summary["error"]  # not asked again
+    assert [g["grant_type"] for g in fake_spotify.token_grants] == ["refresh_token"]
 
 
 def parse(*argv: str) -> argparse.Namespace:

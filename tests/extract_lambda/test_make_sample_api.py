@@ -58,6 +58,30 @@ def test_playlists_pages_and_the_refused_one(documents):
             "body": {"error": {"status": 404, "message": "Resource not found"}},
         }
         assert len(readable_ids(document)) == 3
+
+
+def test_me_my_playlists_and_a_followed_playlist_in_the_2026_shapes(documents):
+    for document in documents.values():
+        responses = document["responses"]
+        me = responses["GET /v1/me"]["body"]
+        assert set(me) == {"display_name", "external_urls", "href", "id", "type", "uri"}  # no country, email
+        page = responses["GET /v1/me/playlists?offset=0"]["body"]
+        assert (page["offset"], page["limit"], page["next"], page["total"]) == (0, 50, None, 4)
+        listed = {entry["id"]: entry for entry in page["items"]}
+        followed = document["replay_playlist_refs"][1]
+        assert set(listed) == {*readable_ids(document), followed}
+        for playlist_id in readable_ids(document):
+            metadata = sample_metadata(document, playlist_id)
+            count_key = "tracks" if "tracks" in metadata else "items"
+            assert listed[playlist_id][count_key] == {
+                "href": f"https://api.spotify.com/v1/playlists/{playlist_id}/items",
+                "total": len(sample_items(document, playlist_id)),
+            }
+            assert listed[playlist_id]["owner"]["id"] == me["id"]
+        assert listed[followed]["owner"]["id"] != me["id"] and not listed[followed]["collaborative"]
+        assert "items" not in sample_metadata(document, followed)  # another user's: metadata only
+        assert responses[f"GET /v1/playlists/{followed}/items?offset=0"]["status"] == 403
+        assert document["replay_playlist_refs"] == ["mine", followed, TOP_50_GLOBAL]
         for playlist_id in readable_ids(document):
             pages = [key for key in responses if key.startswith(f"GET /v1/playlists/{playlist_id}/items?")]
             assert len(pages) >= 2

@@ -17,6 +17,13 @@ SUMMARY = {
     "objects": [{"uri": "s3://b/raw/snapshot_date=2026-11-20/r.jsonl.gz"}],
     "workflow": {"status": "not_configured"},
     "workflow_run_id": None,
+    "error": None,
+    "discovery": None,
+    "auth": {
+        "flow": "refresh_token",
+        "granted_scope": "playlist-read-private",
+        "refresh_token_rotated": None,
+    },
     "manifest": None,
     "manifest_error": None,
 }
@@ -30,8 +37,9 @@ def test_manifest_content():
     versions = {"extract_lambda": "0.1.0", "spotipy": "2.26.0", "raw_schema_version": 1}
     manifest = build_manifest(SUMMARY, versions)
     assert set(manifest) == {
-        "run_id", "snapshot_date", "started_at", "finished_at", "status", "raw_path",
-        "playlists", "objects", "workflow", "versions",
+        "run_id", "snapshot_date", "started_at", "finished_at", "status", "error", "raw_path",
+        "discovery", "auth", "playlists", "objects", "workflow", "versions",
     }  # fmt: skip
+    assert manifest["auth"] == SUMMARY["auth"]
     assert manifest["versions"] == versions
     assert json.loads(encode_manifest(manifest)) == manifest

@@ -51,8 +51,15 @@ def test_parse_keeps_order_and_drops_blanks_and_repeats():
 
 
 def test_parse_needs_at_least_one():
-    with pytest.raises(ValueError, match="no playlist IDs"):
+    with pytest.raises(ValueError, match=r"no playlist IDs given .*'mine'"):
         parse_playlist_ids(" , ")
+
+
+def test_mine_is_kept_as_a_reference_and_a_default():
+    assert parse_playlist_ids(f" mine ,{ID},mine") == ("mine", ID)
+    assert parse_playlist_ids("", default="mine") == ("mine",)
+    with pytest.raises(ValueError, match=r"not 'mine', a Spotify playlist ID.*'Mine'"):
+        parse_playlist_ids("Mine")  # the keyword is lower case, as in Terraform's validation
 
 
 def test_parse_rejects_non_strings():

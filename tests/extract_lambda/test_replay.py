@@ -9,10 +9,17 @@ import requests
 from extract_testkit import TOP_50_GLOBAL, read_sample, readable_ids
 
 from extract_lambda.replay import load_recording, replay_session, sample_dates
-from extract_lambda.spotify_client import ADDITIONAL_TYPES, ITEMS_FIELDS, PAGE_LIMIT, PLAYLIST_FIELDS
+from extract_lambda.spotify_client import (
+    ADDITIONAL_TYPES,
+    ITEMS_FIELDS,
+    PAGE_LIMIT,
+    PLAYLIST_FIELDS,
+    SNAPSHOT_FIELDS,
+)
 
 API = "https://api.spotify.com/v1/"
-HEADERS = {"Authorization": "Bearer replay-token"}
+HEADERS = {"Authorization": "Bearer replay-user-token"}
+USER = HEADERS
 
 
 def items_params(offset=0, **changes):
@@ -113,3 +120,46 @@ def test_unknown_date_lists_the_recorded_ones():
         ValueError, match="no recording for snapshot_date 2026-11-18; it has 2026-11-19, 2026-11-20"
     ):
         load_recording("2026-11-18")
+
+
+def test_me_and_my_playlists_are_served_to_a_user_token():
+    session, _ = replay_session(load_recording("2026-11-20"))
+    document = read_sample("2026-11-20")
+    me = session.get(f"{API}me/", headers=USER)
+    assert me.status_code == 200 and me.json() == document["responses"]["GET /v1/me"]["body"]
+    mine = session.get(f"{API}me/playlists", params={"limit": 50, "offset": 0}, headers=USER)
+    assert mine.json() == document["responses"]["GET /v1/me/playlists?offset=0"]["body"]
+    assert session.get(f"{API}me/playlists", params={"limit": 20}, headers=USER).status_code == 400
+
+
+def test_an_app_token_has_no_user_and_reads_no_items():
+    session, _ = replay_session(load_recording("2026-11-20"))
+    app_token = session.post(
+        "https://accounts.spotify.com/api/token",
+        data={"grant_type": "client_credentials"},
+        headers={"Authorization": "Basic eDp5"},
+    ).json()["access_token"]
+    app = {"Authorization": f"Bearer {app_token}"}
+    playlist_id = readable_ids(read_sample("2026-11-20"))[0]
+    assert session.get(f"{API}me/", headers=app).status_code == 401
+    items = session.get(f"{API}playlists/{playlist_id}/items", params=items_params(), headers=app)
+    assert items.status_code == 403
+    metadata = session.get(
+        f"{API}playlists/{playlist_id}",
+        params={"fields": PLAYLIST_FIELDS, "additional_types": "track,episode"},
+        headers=app,
+    )
+    assert metadata.status_code == 200  # metadata still answers
+
+
+def test_the_snapshot_id_alone_after_the_pages():
+    session, _ = replay_session(load_recording("2026-11-20"))
+    document = read_sample("2026-11-20")
+    playlist_id = readable_ids(document)[0]
+    response = session.get(
+        f"{API}playlists/{playlist_id}",
+        params={"fields": SNAPSHOT_FIELDS, "additional_types": "track,episode"},
+        headers=HEADERS,
+    )
+    expected = document["responses"][f"GET /v1/playlists/{playlist_id}"]["body"]["snapshot_id"]
+    assert response.json() == {"snapshot_id": expected}

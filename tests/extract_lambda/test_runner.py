@@ -14,6 +14,7 @@ import pytest
 from extract_testkit import (
     CLIENT_ID,
     CLIENT_SECRET,
+    REFRESH_TOKEN,
     hold_until,
     read_jsonl_gz,
     sample_items,
@@ -25,6 +26,7 @@ from extract_lambda import ordered_pool
 from extract_lambda.budget import BudgetExhausted, TimeBudget
 from extract_lambda.credentials import SpotifyCredentials
 from extract_lambda.landing import LocalLanding
+from extract_lambda.refusals import AuthContext
 from extract_lambda.runner import run_extract
 from extract_lambda.spotify_client import (
     RetryPolicy,
@@ -40,7 +42,10 @@ class StubApi:
     """Playlists of ``sizes`` items; ``errors`` maps a playlist to the exception it raises,
     ``hooks`` to a function called first (to block it, or to see when it is reached)."""
 
+    context = AuthContext()
+
     def __init__(self, sizes, errors=None, hooks=None):
+        self.auth_status = {"flow": "refresh_token", "granted_scope": None, "refresh_token_rotated": None}
         self.sizes = sizes
         self.errors = errors or {}
         self.hooks = hooks or {}
@@ -59,7 +64,10 @@ class StubApi:
             "items": {"total": 2},
         }
 
-    def playlist_items_page(self, playlist_id, offset):
+    def playlist_snapshot_id(self, playlist_id):
+        return "s"
+
+    def playlist_items_page(self, playlist_id, offset, owner=None):
         return {"items": [{"n": n} for n in range(self.sizes[playlist_id])], "next": None}
 
 
@@ -242,7 +250,7 @@ def test_summary_shape(tmp_path, count):
     summary = run(tmp_path, StubApi(dict.fromkeys(IDS, count)))
     assert set(summary) == {
         "run_id", "snapshot_date", "started_at", "finished_at", "status", "raw_path", "playlists",
-        "objects", "workflow", "workflow_run_id", "manifest", "manifest_error",
+        "objects", "workflow", "workflow_run_id", "error", "discovery", "auth", "manifest", "manifest_error",
     }  # fmt: skip
     assert summary["raw_path"] == str(tmp_path / "raw")
     assert summary["workflow"] == {"status": "not_configured"}
@@ -261,7 +269,7 @@ def run_against(fake, tmp_path, ids, concurrency):
     budget = TimeBudget(None)
 
     def api_factory():
-        credentials = SpotifyCredentials(CLIENT_ID, CLIENT_SECRET)
+        credentials = SpotifyCredentials(CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN)
         return build_spotify_api(
             credentials, budget, fake.api_base_url, fake.accounts_base_url, policy=FAST_RETRIES
         )
@@ -287,7 +295,7 @@ def test_requests_in_flight_never_exceed_the_concurrency(make_fake_spotify, tmp_
     fake = make_fake_spotify(document=document, latency_seconds=0.02)
     summary = run_against(fake, tmp_path, document["playlist_ids"], concurrency)
     assert summary["status"] == "succeeded"
-    assert len(fake.arrivals) == 1 + 12 * 3  # one token, then metadata and 2 pages per playlist
+    assert len(fake.arrivals) == 1 + 12 * 4  # one token, then metadata, 2 pages, snapshot_id per playlist
     if concurrency == 1:
         assert fake.max_in_flight == 1
     else:
@@ -301,10 +309,10 @@ def test_lines_and_manifest_keep_the_configured_order_whoever_finishes_first(mak
     slow = configured[:2]  # the first two in the configuration are answered last
     others = configured[2:]
 
-    def others_all_arrived() -> bool:  # metadata and two pages for each of the others
+    def others_all_arrived() -> bool:  # metadata, two pages and the snapshot_id for each of the others
         with fake.lock:
             paths = [path for _, path in fake.arrivals]
-        return sum(any(f"/{pid}" in path for pid in others) for path in paths) == len(others) * 3
+        return sum(any(f"/{pid}" in path for pid in others) for path in paths) == len(others) * 4
 
     for playlist_id in slow:
         fake.inject(f"GET /v1/playlists/{playlist_id}", hold_until(others_all_arrived))
@@ -331,7 +339,7 @@ ALREADY_SENT = 0.5
 
 
 def test_a_429_holds_back_every_worker_until_retry_after(make_fake_spotify, tmp_path):
-    # 24 playlists x 4 requests x 50 ms on 4 workers: ~1.2 s of work, most of it after the 429
+    # 24 playlists x 5 requests x 50 ms on 4 workers: ~1.5 s of work, most of it after the 429
     document = synthetic_document(playlists=24, pages=3)
     fake = make_fake_spotify(document=document, latency_seconds=0.05)
     limited = document["playlist_ids"][2]
@@ -347,4 +355,4 @@ def test_a_429_holds_back_every_worker_until_retry_after(make_fake_spotify, tmp_
     assert during == [], "requests arrived while Retry-After was running"
     after = [path for at, path in fake.arrivals if at >= sent + RETRY_AFTER]
     assert len(after) >= 48, "the workers resumed after the wait, with most of the run still to do"
-    assert len(fake.arrivals) == 1 + 24 * 4 + 1  # token, metadata + 3 pages each, the repeated page
+    assert len(fake.arrivals) == 1 + 24 * 5 + 1  # token, metadata + 3 pages + snapshot_id each, the repeat

@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+import requests
 from extract_testkit import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -32,7 +33,9 @@ from extract_lambda.spotify_client import (
 )
 
 
-def make_api(fake, *, refresh_token=None, budget_seconds=None, timeout=3.0, secret=CLIENT_SECRET, attempts=3):
+def make_api(
+    fake, *, refresh_token=REFRESH_TOKEN, budget_seconds=None, timeout=3.0, secret=CLIENT_SECRET, attempts=3
+):
     return build_spotify_api(
         SpotifyCredentials(CLIENT_ID, secret, refresh_token),
         TimeBudget(budget_seconds),
@@ -56,12 +59,12 @@ def items_path(playlist_id: str) -> str:
     return f"/v1/playlists/{playlist_id}/items"
 
 
-def test_client_credentials_token_then_one_page(fake_spotify, playlist_id, waits):
+def test_user_token_then_one_page(fake_spotify, playlist_id, waits):
     api = make_api(fake_spotify)
     page = api.playlist_items_page(playlist_id, 50)
     assert page == fake_spotify.served_pages[(playlist_id, 50)]
     assert page["offset"] == 50 and len(page["items"]) == 50
-    assert [grant["grant_type"] for grant in fake_spotify.token_grants] == ["client_credentials"]
+    assert [grant["grant_type"] for grant in fake_spotify.token_grants] == ["refresh_token"]
     method, path, query = fake_spotify.requests[-1]
     assert (method, path) == ("GET", items_path(playlist_id))
     assert query == {
@@ -189,7 +192,65 @@ def test_403_explains_the_development_mode_rule(fake_spotify, playlist_id, waits
         make_api(fake_spotify).playlist(playlist_id)
     message = str(raised.value)
     assert playlist_id in message and "HTTP 403" in message
-    assert "Premium" in message and "development-mode" in message and "February 2026" in message
+    assert "owns the playlist or collaborates on it" in message and "its owner is unknown" in message
+    assert "Premium has lapsed" in message and "development mode needs it since February 2026" in message
+
+
+def test_an_app_token_is_refused_items_and_told_to_authorize_a_user(fake_spotify, playlist_id, waits):
+    api = make_api(fake_spotify, refresh_token=None)
+    assert api.playlist(playlist_id)["id"] == playlist_id  # metadata still answers
+    with pytest.raises(SpotifyRequestError) as raised:
+        api.playlist_items_page(playlist_id, 0)
+    assert raised.value.http_status == 403
+    assert str(raised.value) == (
+        f"playlist {playlist_id} refused (HTTP 403 Forbidden): a client-credentials (app) token has no "
+        "user, and since March 2026 Spotify refuses it the items of every playlist of a development-mode "
+        "app; a user authorization is needed: run `spotify-etl auth` once, as the user whose playlists "
+        "are to be read (it stores a refresh token)"
+    )
+    assert [grant["grant_type"] for grant in fake_spotify.token_grants] == ["client_credentials"]
+
+
+def test_the_reauthorize_command_is_the_callers(fake_spotify, playlist_id, waits):
+    api = build_spotify_api(
+        SpotifyCredentials(CLIENT_ID, CLIENT_SECRET),
+        TimeBudget(None),
+        fake_spotify.api_base_url,
+        fake_spotify.accounts_base_url,
+        reauthorize_command="spotify-etl auth --secret-id arn:aws:secretsmanager:eu-west-1:1:secret:s",
+    )
+    with pytest.raises(
+        SpotifyRequestError, match=r"run `spotify-etl auth --secret-id arn:aws:secretsmanager:"
+    ):
+        api.playlist_items_page(playlist_id, 0)
+
+
+def test_a_refused_refresh_token_says_to_run_auth_again(fake_spotify, playlist_id, waits):
+    with pytest.raises(SpotifyAuthError) as raised:
+        make_api(fake_spotify, refresh_token="rt-revoked-0123456789abcdef").playlist(playlist_id)
+    message = str(raised.value)
+    assert message.startswith("Spotify refused the refresh token (error: invalid_grant")
+    assert message.endswith("re-run `spotify-etl auth`")
+    assert "rt-revoked-0123456789abcdef" not in message
+
+
+def test_a_401_that_survives_the_refresh_says_the_authorization_may_be_revoked(
+    fake_spotify, playlist_id, waits
+):
+    fake_spotify.inject(f"GET {items_path(playlist_id)}?offset=0", status(401), status(401))
+    with pytest.raises(SpotifyRequestError) as raised:
+        make_api(fake_spotify).playlist_items_page(playlist_id, 0)
+    assert "authorization may have been revoked" in str(raised.value)
+    assert str(raised.value).endswith("run `spotify-etl auth` again")
+
+
+def test_removed_paths_answer_as_removed(fake_spotify, playlist_id):
+    token = make_api(fake_spotify)._token.get(3.0)  # a user token, as the extractor holds it
+    for path in (f"playlists/{playlist_id}/tracks", "tracks?ids=x", "albums?ids=x", "artists?ids=x"):
+        response = requests.get(
+            fake_spotify.api_base_url + path, headers={"Authorization": f"Bearer {token}"}, timeout=3
+        )
+        assert response.status_code == 403, path
 
 
 def test_wrong_client_secret_is_an_auth_error_without_the_secret(fake_spotify, playlist_id, waits):

@@ -115,3 +115,11 @@ def test_the_glue_role_has_exactly_the_catalog_calls_of_build_tables(tf):
             assert all(resource.startswith("${local.glue_") for resource in statement["resources"]), (
                 f"{statement.get('sid')}: Glue actions on other resources than this deployment's"
             )
+
+
+def test_the_lambda_reads_and_writes_only_the_spotify_secret(tf):
+    statements = policy_documents(tf)["lambda"]["statement"]
+    secret = [s for s in statements if any(a.startswith("secretsmanager:") for a in s["actions"])]
+    actions = sorted(action for statement in secret for action in statement["actions"])
+    assert actions == ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"]
+    assert all(s["resources"] == ["${aws_secretsmanager_secret.spotify.arn}"] for s in secret)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import re
+
+import pytest
 
 from extract_lambda import config
+from extract_lambda.playlist_ids import MINE, parse_playlist_ids
 
 POWERTOOLS_ENV_VARS = {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL"}
 """Read by aws-lambda-powertools itself, not by extract_lambda's code (config.ENV_VARS says so)."""
@@ -95,3 +99,43 @@ def test_reserved_concurrency_is_a_variable_that_reserves_nothing_by_default(tf)
     # null || try(...): older Terraform evaluates both sides of ||, so the comparison must never see null.
     condition = variable["validation"][0]["condition"]
     assert condition.startswith("${var.lambda_reserved_concurrency == null || try(")
+
+
+def _playlist_ids_pattern(tf) -> re.Pattern[str]:
+    """The regex of the playlist_ids validation, as Terraform reads the HCL string."""
+    condition = tf.variables["playlist_ids"]["validation"][0]["condition"]
+    quoted = re.search(r'regex\("((?:[^"\\]|\\.)*)"', condition).group(1)
+    return re.compile(quoted.replace("\\\\", "\\"))
+
+
+GOOD_REFERENCES = [
+    "mine",
+    "3cEYpjA9oz9GiPac4AsH4n",
+    "spotify:playlist:3cEYpjA9oz9GiPac4AsH4n",
+    "spotify:user:jo1234:playlist:3cEYpjA9oz9GiPac4AsH4n",
+    "https://open.spotify.com/playlist/3cEYpjA9oz9GiPac4AsH4n",
+    "https://open.spotify.com/playlist/3cEYpjA9oz9GiPac4AsH4n?si=4b1f2c3d",
+    "https://open.spotify.com/intl-de/playlist/3cEYpjA9oz9GiPac4AsH4n",
+    "open.spotify.com/playlist/3cEYpjA9oz9GiPac4AsH4n",
+]
+BAD_REFERENCES = [
+    "Mine",
+    "3cEYpjA9oz9GiPac4AsH4",
+    "spotify:track:3cEYpjA9oz9GiPac4AsH4n",
+    "https://open.spotify.com/album/3cEYpjA9oz9GiPac4AsH4n",
+    "https://example.com/playlist/3cEYpjA9oz9GiPac4AsH4n",
+]
+
+
+def test_playlist_ids_default_to_mine_and_validate_as_the_lambda_parses(tf):
+    variable = tf.variables["playlist_ids"]
+    assert variable["default"] == [MINE] == [config.DEFAULT_PLAYLIST_IDS]
+    pattern = _playlist_ids_pattern(tf)
+    for reference in GOOD_REFERENCES:
+        assert pattern.fullmatch(reference), reference
+        assert parse_playlist_ids([reference]) in (("mine",), ("3cEYpjA9oz9GiPac4AsH4n",))
+    for reference in BAD_REFERENCES:
+        assert not pattern.fullmatch(reference), reference
+        with pytest.raises(ValueError):
+            parse_playlist_ids([reference])
+    assert "development mode" in variable["description"] and "spotify-etl auth" in variable["description"]

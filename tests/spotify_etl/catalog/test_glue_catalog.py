@@ -15,6 +15,7 @@ from spotify_etl.catalog.glue_catalog import (
     PARQUET_SERDE,
     CatalogSchemaMismatchError,
     CatalogTableMissingError,
+    check_tables,
     register_partitions,
 )
 from spotify_etl.schemas import TABLES, catalog_columns
@@ -57,11 +58,11 @@ def glue_with_tables(glue: Any) -> Any:
 
 
 def test_register_twice_keeps_one_partition_per_table(glue_with_tables: Any) -> None:
-    first = register_partitions(glue_with_tables, DATABASE, LAKE, "2026-11-20")
-    second = register_partitions(glue_with_tables, DATABASE, LAKE, "2026-11-20")
+    first = register_partitions(glue_with_tables, DATABASE, LAKE, ["2026-11-20"])
+    second = register_partitions(glue_with_tables, DATABASE, LAKE, ["2026-11-20"])
 
-    assert first == dict.fromkeys(TABLES, "created")
-    assert second == dict.fromkeys(TABLES, "updated")
+    assert first == {table: {"created": 1, "updated": 0} for table in TABLES}
+    assert second == {table: {"created": 0, "updated": 1} for table in TABLES}
     for table in TABLES:
         partitions = glue_with_tables.get_partitions(DatabaseName=DATABASE, TableName=table)["Partitions"]
         assert len(partitions) == 1
@@ -80,10 +81,10 @@ def test_register_twice_keeps_one_partition_per_table(glue_with_tables: Any) -> 
 
 
 def test_a_second_date_adds_a_second_partition(glue_with_tables: Any) -> None:
-    register_partitions(glue_with_tables, DATABASE, LAKE, "2026-11-19", tables=["song"])
-    result = register_partitions(glue_with_tables, DATABASE, LAKE + "/", "2026-11-20", tables=["song"])
+    register_partitions(glue_with_tables, DATABASE, LAKE, ["2026-11-19"], tables=["song"])
+    result = register_partitions(glue_with_tables, DATABASE, LAKE + "/", ["2026-11-20"], tables=["song"])
 
-    assert result == {"song": "created"}
+    assert result == {"song": {"created": 1, "updated": 0}}
     partitions = glue_with_tables.get_partitions(DatabaseName=DATABASE, TableName="song")["Partitions"]
     assert sorted(p["Values"][0] for p in partitions) == ["2026-11-19", "2026-11-20"]
     locations = {p["Values"][0]: p["StorageDescriptor"]["Location"] for p in partitions}
@@ -91,7 +92,7 @@ def test_a_second_date_adds_a_second_partition(glue_with_tables: Any) -> None:
 
 
 def test_s3a_lake_path_is_registered_as_s3(glue_with_tables: Any) -> None:
-    register_partitions(glue_with_tables, DATABASE, "s3a://curated-bucket/lake", "2026-11-20", ["artist"])
+    register_partitions(glue_with_tables, DATABASE, "s3a://curated-bucket/lake", ["2026-11-20"], ["artist"])
     partition = glue_with_tables.get_partition(
         DatabaseName=DATABASE, TableName="artist", PartitionValues=["2026-11-20"]
     )["Partition"]
@@ -100,16 +101,31 @@ def test_s3a_lake_path_is_registered_as_s3(glue_with_tables: Any) -> None:
     )
 
 
+def test_a_year_of_dates_is_registered_in_batches(glue_with_tables: Any) -> None:
+    calls: list[str] = []
+    glue_with_tables.meta.events.register("before-call.glue.*", lambda model, **_: calls.append(model.name))
+    dates = [f"2026-{month:02d}-{day:02d}" for month in range(1, 13) for day in range(1, 29)]  # 336
+    register_partitions(glue_with_tables, DATABASE, LAKE, dates[:150], tables=["song"])
+    result = register_partitions(glue_with_tables, DATABASE, LAKE, dates, tables=["song"])
+    assert result == {"song": {"created": 186, "updated": 150}}
+    # 150 dates: 2 creates; 336 dates: 4 creates, then the 150 that existed in 2 updates
+    assert calls == ["BatchCreatePartition"] * 6 + ["BatchUpdatePartition"] * 2
+    partitions = glue_with_tables.get_paginator("get_partitions").paginate(
+        DatabaseName=DATABASE, TableName="song"
+    )
+    assert sorted(p["Values"][0] for page in partitions for p in page["Partitions"]) == dates
+
+
 def test_missing_table_says_apply_terraform_first(glue: Any) -> None:
     with pytest.raises(CatalogTableMissingError, match=r"spotify_etl\.album.*Terraform"):
-        register_partitions(glue, DATABASE, LAKE, "2026-11-20")
+        check_tables(glue, DATABASE)
 
 
 def test_missing_database_says_apply_terraform_first() -> None:
     with mock_aws():
         client = boto3.client("glue", region_name="eu-west-1")
         with pytest.raises(CatalogTableMissingError, match="apply the Terraform catalog tables"):
-            register_partitions(client, "nope", LAKE, "2026-11-20", tables=["song"])
+            check_tables(client, "nope", tables=["song"])
 
 
 def test_table_with_other_columns_is_refused(glue: Any) -> None:
@@ -117,13 +133,17 @@ def test_table_with_other_columns_is_refused(glue: Any) -> None:
         DatabaseName=DATABASE, TableInput=_table_input("artist", columns=[("artist_id", "string")])
     )
     with pytest.raises(CatalogSchemaMismatchError, match="artist_name"):
-        register_partitions(glue, DATABASE, LAKE, "2026-11-20", tables=["artist"])
-    assert glue.get_partitions(DatabaseName=DATABASE, TableName="artist")["Partitions"] == []
+        check_tables(glue, DATABASE, tables=["artist"])
+
+
+def test_matching_tables_pass_the_check(glue_with_tables: Any) -> None:
+    check_tables(glue_with_tables, DATABASE)  # raises on any problem
 
 
 def test_bad_date_is_refused_before_any_call(glue_with_tables: Any) -> None:
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
-        register_partitions(glue_with_tables, DATABASE, LAKE, "2026-13-01")
+        register_partitions(glue_with_tables, DATABASE, LAKE, ["2026-11-20", "2026-13-01"])
+    assert glue_with_tables.get_partitions(DatabaseName=DATABASE, TableName="song")["Partitions"] == []
 
 
 def test_module_ships_to_glue_without_analysis_dependencies() -> None:

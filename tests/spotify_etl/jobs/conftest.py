@@ -108,14 +108,25 @@ def write_corrupt_day(raw: Path) -> dict[str, Path]:
     return files
 
 
-def normalize(spark, lake: Path, snapshot_date: str = DATE) -> dict:
-    args = {"raw_path": str(lake / "raw"), "lake_path": str(lake), "snapshot_date": snapshot_date}
+def normalize_run(spark, lake: Path, snapshot_dates: str) -> dict:
+    """normalize_items over ``lake/raw`` for ``snapshot_dates`` (as the job argument reads it)."""
+    args = {"raw_path": str(lake / "raw"), "lake_path": str(lake), "snapshot_dates": snapshot_dates}
     return run_local_job(spark, NORMALIZE_ITEMS, normalize_items.run, args)
 
 
-def build(spark, lake: Path, snapshot_date: str = DATE) -> dict:
-    args = {"lake_path": str(lake), "snapshot_date": snapshot_date}
+def build_run(spark, lake: Path, snapshot_dates: str) -> dict:
+    args = {"raw_path": str(lake / "raw"), "lake_path": str(lake), "snapshot_dates": snapshot_dates}
     return run_local_job(spark, BUILD_TABLES, build_tables.run, args)
+
+
+def normalize(spark, lake: Path, snapshot_date: str = DATE) -> dict:
+    """One date through normalize_items, as the daily run does; that date's report."""
+    return normalize_run(spark, lake, snapshot_date)["reports"][snapshot_date]
+
+
+def build(spark, lake: Path, snapshot_date: str = DATE) -> dict:
+    """One date through build_tables, as the daily run does; that date's report."""
+    return build_run(spark, lake, snapshot_date)["reports"][snapshot_date]
 
 
 @pytest.fixture(scope="session")

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from pyspark.sql import functions as F
 
+from spotify_etl.jobs.build_tables import DatesNotPublishedError
 from spotify_etl.lake_layout import STAGED_ITEM, STAGED_PLAYLIST, report_path, staging_path, table_path
-from spotify_etl.quality import DataQualityError
-from spotify_etl.reconcile import ReconciliationError
 from spotify_etl.schemas import STAGED_ITEM_SCHEMA, STAGED_PLAYLIST_SCHEMA, TABLES
 
 from ..api_objects import album, artist, envelope, item, track, write_raw
@@ -119,7 +118,9 @@ def test_failing_quality_rule_publishes_nothing_and_names_the_rule(spark, tmp_pa
     rewrite_staged(
         spark, tmp_path, STAGED_ITEM, STAGED_ITEM_SCHEMA, lambda f: f.withColumn("position", F.lit(0))
     )
-    with pytest.raises(DataQualityError, match=r"song: \(playlist_id, position\) is unique: 1 offending row"):
+    with pytest.raises(
+        DatesNotPublishedError, match=r"song: \(playlist_id, position\) is unique: 1 offending row"
+    ):
         build(spark, tmp_path, "2026-11-20")
     assert not Path(table_path(str(tmp_path), "song")).exists()
     report = json.loads(Path(report_path(str(tmp_path), "2026-11-20", "build_tables")).read_text())
@@ -137,6 +138,6 @@ def test_items_that_do_not_add_up_fail_reconciliation(spark, tmp_path):
         lambda f: f.withColumn("item_count", F.lit(3)),
     )
     with pytest.raises(
-        ReconciliationError, match=r"items read 3 != songs 2 \+ skipped 0 \{\} \+ quarantined 0 = 2"
+        DatesNotPublishedError, match=r"items read 3 != songs 2 \+ skipped 0 \{\} \+ quarantined 0 = 2"
     ):
         build(spark, tmp_path, "2026-11-20")

@@ -97,6 +97,10 @@ def test_a_day_with_no_valid_line_fails_naming_its_files(spark, tmp_path):
     message = str(error.value)
     assert "none of the 2 line(s)" in message and "20261118T060000Z-ffffffff.jsonl.gz" in message
     assert "line is not valid JSON" in message and "missing field schema_version" in message
+    # nothing is lost: both lines are in the quarantine, and the date has its report
+    assert [r["payload"] for r in quarantine_records(tmp_path, "2026-11-18")] == ["garbage", '{"x": 1}']
+    report = json.loads(Path(report_path(str(tmp_path), "2026-11-18", "normalize_items")).read_text())
+    assert (report["status"], report["quarantined"]) == ("no_valid_input", {"line": 2})
 
 
 def test_a_fixed_day_rerun_leaves_no_quarantine_records_behind(spark, tmp_path):
@@ -110,4 +114,4 @@ def test_a_fixed_day_rerun_leaves_no_quarantine_records_behind(spark, tmp_path):
     second = normalize(spark, tmp_path)
     assert second["quarantined"] == {} and second["files_read_thorough"] == []
     assert quarantine_records(tmp_path) == []
-    assert Path(quarantine_path(str(tmp_path), DATE)).is_dir()
+    assert not Path(quarantine_path(str(tmp_path), DATE)).exists()  # no earlier record left behind

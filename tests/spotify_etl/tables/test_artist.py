@@ -34,3 +34,40 @@ def test_a_named_credit_wins_over_a_nameless_one(spark):
         staged_item("pl1", 1, "s2", artists=[("a1", "Ann", url("a1"))], album_artists=[]),
     )
     assert [r.artist_name for r in items.transform(build_artist).collect()] == ["Ann"]
+
+
+def test_a_blank_name_counts_as_missing(spark):
+    """Issue 19, case 5: credited as "" on the first song (and its album), by name on the second."""
+    blank = ("a1", "", url("a1"))
+    items = items_frame(
+        spark,
+        staged_item("pl1", 0, "s1", artists=[blank], album_artists=[blank]),
+        staged_item("pl1", 1, "s2", artists=[("a1", "Ada Placeholder", url("a1"))], album_artists=[]),
+        staged_item("pl1", 2, "s3", artists=[("a2", "  ", None)], album_artists=[]),  # only blank versions
+    )
+    rows = {r.artist_id: (r.artist_name, r.artist_url) for r in items.transform(build_artist).collect()}
+    assert rows == {"a1": ("Ada Placeholder", url("a1")), "a2": ("  ", None)}
+
+
+def test_each_text_column_takes_its_first_non_blank_value(spark):
+    items = items_frame(
+        spark,
+        staged_item("pl1", 0, "s1", artists=[("a1", "Ann", None)], album_artists=[]),
+        staged_item("pl1", 1, "s2", artists=[("a1", "", url("a1"))], album_artists=[]),
+    )
+    assert [(r.artist_name, r.artist_url) for r in items.transform(build_artist).collect()] == [
+        ("Ann", url("a1"))
+    ]
+
+
+def test_one_row_per_artist_and_date(spark):
+    items = items_frame(
+        spark,
+        staged_item("pl1", 0, "s1", artists=[("a1", "Ann", url("a1"))], album_artists=[]),
+        {
+            **staged_item("pl1", 0, "s1", artists=[("a1", "Ann B.", url("a1"))], album_artists=[]),
+            "snapshot_date": "2026-11-21",
+        },
+    )
+    rows = sorted((r.snapshot_date, r.artist_name) for r in items.transform(build_artist).collect())
+    assert rows == [(DATE, "Ann"), ("2026-11-21", "Ann B.")]

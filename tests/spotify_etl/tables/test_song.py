@@ -35,3 +35,26 @@ def test_artist_without_id_is_left_out_of_artist_ids(spark):
 def test_song_keeps_added_at_in_utc(spark):
     items = items_frame(spark, staged_item("pl1", 0, "s1", added_at=dt.datetime(2026, 3, 29, 1, 30)))
     assert items.transform(build_song).first().added_at == dt.datetime(2026, 3, 29, 1, 30)
+
+
+def test_a_doubled_credit_counts_once_in_order(spark):
+    """Issue 19, case 6: song 1 credits [X, X], song 2 [Y]."""
+    items = items_frame(
+        spark,
+        staged_item("pl1", 0, "s1", artists=[ref("X"), ref("X")]),
+        staged_item("pl1", 1, "s2", artists=[ref("Y")]),
+        staged_item("pl1", 2, "s3", artists=[ref("Z"), ref("X"), ref("Z"), ref("Y")]),
+    )
+    rows = items.transform(build_song).orderBy("position").collect()
+    assert [(r.artist_id, r.artist_ids) for r in rows] == [
+        ("X", ["X"]),
+        ("Y", ["Y"]),
+        ("Z", ["Z", "X", "Y"]),
+    ]
+
+
+def test_a_song_without_any_credited_id_has_no_first_artist(spark):
+    """get(artist_ids, 0) on an empty array: null in both modes (artist_ids[0] raises with ANSI)."""
+    items = items_frame(spark, staged_item("pl1", 0, "s1", artists=[ref(None, "Anon")]))
+    row = items.transform(build_song).first()
+    assert (row.artist_id, row.artist_ids) == (None, [])

@@ -56,13 +56,19 @@ def private_key_from_secret(secret_id: str, client: Any = None) -> bytes:
         from botocore.config import Config
 
         client = boto3.client("secretsmanager", config=Config(retries={"mode": "standard"}))
-    secret = client.get_secret_value(SecretId=secret_id)
+    put_it = (
+        f"put the PEM private key into it: aws secretsmanager put-secret-value --secret-id {secret_id} "
+        "--secret-string file://rsa_key.p8 (docs/snowflake.md, 'The key pair')"
+    )
+    try:
+        # A secret Terraform created without a value has no AWSCURRENT version yet: Secrets
+        # Manager answers ResourceNotFoundException for it.
+        secret = client.get_secret_value(SecretId=secret_id)
+    except client.exceptions.ResourceNotFoundException:
+        raise LoadError(f"secret {secret_id} has no value yet: {put_it}") from None
     pem = secret.get("SecretString")
     if not pem:
-        raise LoadError(
-            f"secret {secret_id} has no string value: put the PEM private key into it "
-            "(docs/snowflake.md, 'The key pair')"
-        )
+        raise LoadError(f"secret {secret_id} holds no text: {put_it}")
     return pem.encode()
 
 

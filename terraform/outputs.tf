@@ -97,3 +97,29 @@ output "kms_key_arn" {
   description = "KMS key that encrypts the buckets, secret, queue, topic, logs and Glue output (Athena users need kms:Decrypt on it)."
   value       = aws_kms_key.main.arn
 }
+
+# ---------------------------------------------------------------------------------------------
+# For terraform/snowflake (its own root module): `make deploy-snowflake` passes these on
+# (tools/main_stack_tfvars.py), with curated_bucket, lake_path, kms_key_arn, artifacts_bucket,
+# glue_workflow_name, glue_job_names and alarm_topic_arn above.
+# ---------------------------------------------------------------------------------------------
+
+output "region" {
+  description = "AWS region of the deployment."
+  value       = local.region
+}
+
+output "name_prefix" {
+  description = "Prefix of every resource name (<project>-<environment>)."
+  value       = local.prefix
+}
+
+output "glue_package_path" {
+  description = "S3 URI of the spotify_etl package the Glue jobs import (--extra-py-files)."
+  value       = local.glue_default_arguments["--extra-py-files"]
+}
+
+output "glue_security_configuration" {
+  description = "Glue security configuration of the jobs (KMS for their logs, S3 output and bookmarks)."
+  value       = aws_glue_security_configuration.main.name
+}

@@ -40,8 +40,8 @@ if command -v terraform >/dev/null 2>&1; then
     echo "validate-tf: not formatted: run 'terraform fmt -recursive $TF_DIR'" >&2
     status=1
   fi
-  # terraform fmt skips *.example files; check the two that are HCL too.
-  for example in "$TF_DIR/terraform.tfvars.example" "$TF_DIR/backend.tf.example"; do
+  # terraform fmt skips *.example files; check the ones that are HCL too.
+  for example in "${ROOT_MODULES[@]/%//terraform.tfvars.example}" "${ROOT_MODULES[@]/%//backend.tf.example}"; do
     [[ -f "$example" ]] || continue
     if ! terraform fmt - <"$example" | diff -u --label "$example" --label "$example (formatted)" "$example" -; then
       echo "validate-tf: $example is not formatted" >&2

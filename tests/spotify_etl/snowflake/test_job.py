@@ -20,7 +20,7 @@ from spotify_etl.snowflake.local import connect_local, create_objects
 from .conftest import SAMPLE_ROWS, rows_per_date
 
 REGION = "eu-west-1"
-SECRET = "spotify-etl-dev/snowflake-loader-private-key"
+SECRET = "spotify-etl-dev/snowflake-loader-private-key"  # pragma: allowlist secret
 
 
 def job_arguments(lake: Path, **extra: str) -> dict[str, str]:

@@ -22,14 +22,6 @@ resource "aws_s3_object" "load_script" {
   kms_key_id  = var.kms_key_arn
 }
 
-resource "aws_cloudwatch_log_group" "load" {
-  for_each = local.load_log_groups
-
-  name              = "${local.load_log_group_prefix}/${each.key}"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = var.kms_key_arn
-}
-
 resource "aws_glue_job" "load_snowflake" {
   count = local.loader_enabled ? 1 : 0
 
@@ -42,7 +34,7 @@ resource "aws_glue_job" "load_snowflake" {
   number_of_workers = 2
   execution_class   = var.glue_execution_class
   timeout           = var.glue_timeout_minutes
-  max_retries       = 0
+  max_retries       = var.glue_max_retries
 
   security_configuration = var.glue_security_configuration
 
@@ -57,7 +49,7 @@ resource "aws_glue_job" "load_snowflake" {
   default_arguments = {
     "--job-language"                     = "python"
     "--job-bookmark-option"              = "job-bookmark-disable"
-    "--enable-continuous-cloudwatch-log" = "true"
+    "--custom-logGroup-prefix"           = local.glue_log_group_prefix
     "--extra-py-files"                   = var.glue_package_path
     "--additional-python-modules"        = local.snowflake_connector_spec
     "--lake_path"                        = var.lake_path
@@ -74,10 +66,7 @@ resource "aws_glue_job" "load_snowflake" {
     max_concurrent_runs = 1
   }
 
-  depends_on = [
-    aws_cloudwatch_log_group.load,
-    aws_iam_role_policy.glue_load,
-  ]
+  depends_on = [aws_iam_role_policy.glue_load]
 }
 
 resource "aws_glue_trigger" "load_snowflake" {

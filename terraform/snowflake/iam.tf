@@ -147,7 +147,7 @@ data "aws_iam_policy_document" "glue_load" {
 
   statement {
     sid       = "WriteGlueJobLogs"
-    actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"]
-    resources = [local.glue_log_groups_arn]
+    actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = [for arn in local.glue_log_group_arns : "${arn}:*"]
   }
 }

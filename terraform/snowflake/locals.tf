@@ -36,8 +36,12 @@ locals {
   load_script_source       = "${path.module}/../../glue_jobs/job_load_snowflake.py"
   load_script_key          = "glue/scripts/job_load_snowflake.py"
   glue_workflow_arn        = "arn:${local.partition}:glue:${var.region}:${local.account_id}:workflow/${var.glue_workflow_name}"
-  glue_log_groups_arn      = "arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:/aws-glue/jobs/*"
-  load_log_group_prefix    = "/aws-glue/jobs/${var.glue_security_configuration}-role/${local.load_role_name}"
-  load_log_groups          = local.loader_enabled ? toset(["output", "error", "logs-v2"]) : toset([])
+  # Glue 5.x logs in real time to <--custom-logGroup-prefix>/output and /error: the load job
+  # writes into the main stack's two groups (created there with the retention and the key).
+  glue_log_group_prefix = trimsuffix(var.glue_log_groups["output"], "/output")
+  glue_log_group_arns = [
+    for name in values(var.glue_log_groups) :
+    "arn:${local.partition}:logs:${var.region}:${local.account_id}:log-group:${name}"
+  ]
   snowflake_connector_spec = "snowflake-connector-python==4.8.1"
 }

@@ -48,6 +48,11 @@ variable "glue_security_configuration" {
   type        = string
 }
 
+variable "glue_log_groups" {
+  description = "The Glue jobs' CloudWatch log groups (Glue 5.x, --custom-logGroup-prefix): {output = ..., error = ...}. The load job logs there too: the groups have the retention and the project key, and the key's policy lets CloudWatch Logs use it for exactly these groups."
+  type        = map(string)
+}
+
 variable "glue_workflow_name" {
   description = "The Glue workflow the load job joins (after build_tables)."
   type        = string

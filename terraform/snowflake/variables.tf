@@ -72,6 +72,17 @@ variable "snowpipe_enabled" {
 # The Glue load job
 # ---------------------------------------------------------------------------------------------
 
+variable "glue_max_retries" {
+  description = "Automatic retries of a failed load run (0 or 1). 1 by default, as for the main stack's jobs: FLEX capacity can be reclaimed mid-run, and a load is exact on a rerun (one DELETE + COPY transaction per table and date)."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = contains([0, 1], var.glue_max_retries)
+    error_message = "glue_max_retries must be 0 or 1."
+  }
+}
+
 variable "glue_execution_class" {
   description = "FLEX (spare capacity, cheaper, may start minutes later) or STANDARD."
   type        = string
@@ -87,12 +98,6 @@ variable "glue_timeout_minutes" {
   description = "Minutes after which a load job run is stopped."
   type        = number
   default     = 30
-}
-
-variable "log_retention_days" {
-  description = "Days the load job's CloudWatch logs are kept."
-  type        = number
-  default     = 365
 }
 
 variable "secret_recovery_window_days" {

@@ -29,10 +29,22 @@ def test_the_job_runs_the_load_script_from_the_shared_package(tfs):
 def test_the_job_arguments_are_the_ones_the_script_reads(tfs):
     arguments = tfs.resource("aws_glue_job", "load_snowflake")["default_arguments"]
     own = {
-        name[2:] for name in arguments if not re.match(r"^--(job-|enable-|extra-py|additional-python)", name)
+        name[2:]
+        for name in arguments
+        if not re.match(r"^--(job-|enable-|extra-py|additional-python|custom-logGroup)", name)
     }
     assert own == set(LOAD_SNOWFLAKE.required)
     assert "--snapshot_date" not in arguments  # the workflow run property supplies it
+
+
+def test_the_job_logs_the_glue_5_way_into_the_main_stacks_groups(tfs):
+    """Glue 5.x writes <--custom-logGroup-prefix>/output and /error; the main stack's groups have
+    the retention and the key (whose policy names exactly those groups), so the load job uses them."""
+    arguments = tfs.resource("aws_glue_job", "load_snowflake")["default_arguments"]
+    assert arguments["--custom-logGroup-prefix"] == "${local.glue_log_group_prefix}"
+    assert tfs.local("glue_log_group_prefix") == '${trimsuffix(var.glue_log_groups["output"], "/output")}'
+    assert not [name for name in arguments if name.startswith(("--enable-continuous", "--continuous-log"))]
+    assert not tfs.resources_of("aws_cloudwatch_log_group")
 
 
 def test_the_glue_connector_pin_satisfies_the_projects_requirement(tfs):

@@ -59,8 +59,12 @@ def test_the_load_job_reads_reports_and_its_secret_only(tfs):
     ]
     assert policy["ReadThePrivateKey"]["resources"] == ["${aws_secretsmanager_secret.loader_private_key.arn}"]
     assert policy["ReadWorkflowRunProperties"]["actions"] == ["glue:GetWorkflowRunProperties"]
+    assert policy["WriteGlueJobLogs"]["resources"] == [
+        '${[for arn in local.glue_log_group_arns : "${arn}:*"]}'
+    ]
     for statement in policy.values():
-        assert "*" not in statement["resources"], statement["sid"]
+        if statement["sid"] != "WriteGlueJobLogs":  # log streams of the two groups: ":*" above
+            assert "*" not in statement["resources"], statement["sid"]
         assert not any(a.startswith(("s3:Put", "s3:Delete")) for a in statement["actions"]), statement["sid"]
 
 

@@ -29,6 +29,7 @@ def test_every_main_stack_variable_is_a_main_stack_output(tfs, main_tf):
         "artifacts_bucket",
         "glue_package_path",
         "glue_security_configuration",
+        "glue_log_groups",
         "glue_workflow_name",
         "glue_job_names",
         "alarm_topic_arn",

@@ -5,9 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 LAKE ?= lake
 TF_DIR := terraform
+SNOWFLAKE_TF_DIR := terraform/snowflake
 
 .DEFAULT_GOAL := help
 .PHONY: help venv check-java run test lint format bench bench-quick package deploy smoke destroy validate-tf checkov secrets-scan clean
+.PHONY: deploy-snowflake destroy-snowflake
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -67,7 +69,15 @@ destroy: ## Destroy the AWS deployment; non-empty raw/curated buckets and their 
 	  echo "encrypts it. To delete them too: force_destroy_data_buckets = true, terraform apply, make destroy (docs/deploy.md)."; \
 	  exit 1; }
 
-validate-tf: venv ## terraform fmt + validate of terraform/ (the offline tfcheck where terraform or its provider is unavailable)
+deploy-snowflake: ## Snowflake delivery (terraform/snowflake, own state), after make deploy: its outputs in, init, apply (docs/snowflake.md)
+	terraform -chdir=$(TF_DIR) output -json | $(PYTHON) tools/main_stack_tfvars.py > $(SNOWFLAKE_TF_DIR)/main_stack.auto.tfvars.json
+	terraform -chdir=$(SNOWFLAKE_TF_DIR) init
+	terraform -chdir=$(SNOWFLAKE_TF_DIR) apply
+
+destroy-snowflake: ## Destroy the Snowflake delivery (run it before make destroy)
+	terraform -chdir=$(SNOWFLAKE_TF_DIR) destroy
+
+validate-tf: venv ## terraform fmt + validate of terraform/ and terraform/snowflake/ (the offline tfcheck where terraform or its provider is unavailable)
 	bash tools/validate_tf.sh
 
 checkov: ## checkov on terraform/, from its own .venv-checkov

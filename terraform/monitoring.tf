@@ -24,10 +24,12 @@ data "aws_iam_policy_document" "alarms_topic" {
       identifiers = ["events.amazonaws.com"]
     }
 
+    # This stack's rule, and those of terraform/snowflake (its load job's failures), all named
+    # <prefix>-*.
     condition {
-      test     = "ArnEquals"
+      test     = "ArnLike"
       variable = "aws:SourceArn"
-      values   = [aws_cloudwatch_event_rule.glue_job_failed.arn]
+      values   = ["arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${local.prefix}-*"]
     }
   }
 

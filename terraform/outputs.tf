@@ -112,3 +112,24 @@ output "glue_log_groups" {
   description = "CloudWatch log groups of the Glue jobs (Glue 5.x, --custom-logGroup-prefix): output (the scripts' stdout and stderr) and error (Spark, Glue and GlueLogger)."
   value       = { for stream, group in aws_cloudwatch_log_group.glue : stream => group.name }
 }
+
+# ---------------------------------------------------------------------------------------------
+# For terraform/snowflake (its own root module): `make deploy-snowflake` passes these on
+# (tools/main_stack_tfvars.py), with curated_bucket, lake_path, kms_key_arn, artifacts_bucket,
+# glue_workflow_name, glue_job_names and alarm_topic_arn above.
+# ---------------------------------------------------------------------------------------------
+
+output "name_prefix" {
+  description = "Prefix of every resource name (<project>-<environment>)."
+  value       = local.prefix
+}
+
+output "glue_package_path" {
+  description = "S3 URI of the spotify_etl package the Glue jobs import (--extra-py-files)."
+  value       = local.glue_default_arguments["--extra-py-files"]
+}
+
+output "glue_security_configuration" {
+  description = "Glue security configuration of the jobs (the project key for their S3 output and bookmarks; their logs are encrypted by their log groups)."
+  value       = aws_glue_security_configuration.main.name
+}

@@ -155,3 +155,18 @@ def fake_terraform(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[
         return log
 
     return answer
+
+
+@pytest.fixture(scope="session")
+def sample_lake(spark, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample (2026-11-19 and 2026-11-20) through ``spotify-etl extract`` and
+    ``transform``: the lake the real jobs write, built once per session and shared. A test that
+    must change files works on a copy (tests/spotify_etl/test_cli.py reruns 2026-11-20 in place,
+    which rewrites that date's files with identical rows)."""
+    from spotify_etl import cli
+
+    lake = tmp_path_factory.mktemp("sample-lake")
+    for snapshot_date in ("2026-11-19", "2026-11-20"):
+        assert cli.main(["extract", "--lake", str(lake), "--snapshot-date", snapshot_date]) == 0
+    assert cli.main(["transform", "--lake", str(lake)]) == 0
+    return lake

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Run checkov on terraform/ from its own virtualenv, .venv-checkov (created here when missing).
+# checkov -d scans the folder recursively: terraform/snowflake/ (its own root module) included.
 # checkov brings bc-python-hcl2, whose `hcl2` module would shadow python-hcl2 (used by tfcheck
 # and tests/terraform) if both were in .venv: never install checkov there.
 # Skips are inline only (#checkov:skip=CKV_...:reason) next to what they excuse.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Validate terraform/ as far as this machine allows.
+# Validate terraform/ and terraform/snowflake/ (its own root module) as far as this machine allows.
 #   terraform installed:  terraform fmt -check -recursive, then terraform init -backend=false &&
 #                         terraform validate; when init cannot download the AWS provider
 #                         (offline), tfcheck instead of validate.
@@ -11,6 +11,7 @@ set -uo pipefail
 
 cd "$(dirname "$0")/.."
 TF_DIR=terraform
+ROOT_MODULES=("$TF_DIR" "$TF_DIR/snowflake")
 PYTHON=${PYTHON:-.venv/bin/python}
 TFCHECK=${TFCHECK:-../shared/tools/tfcheck/tfcheck}
 # A missing CLI configuration file only makes terraform print a warning on every command.
@@ -19,6 +20,7 @@ if [[ -n "${TF_CLI_CONFIG_FILE:-}" && ! -f "$TF_CLI_CONFIG_FILE" ]]; then
 fi
 
 run_tfcheck() {
+  local dir=$1
   if [[ ! -f "$TFCHECK" ]]; then
     echo "validate-tf: tfcheck not found at $TFCHECK (set TFCHECK=path/to/tfcheck)" >&2
     return 2
@@ -27,8 +29,8 @@ run_tfcheck() {
     echo "validate-tf: $PYTHON not found: run 'make venv' first (or set PYTHON=...)" >&2
     return 2
   fi
-  echo "== tfcheck $TF_DIR/"
-  "$PYTHON" "$TFCHECK" "$TF_DIR/"
+  echo "== tfcheck $dir/"
+  "$PYTHON" "$TFCHECK" "$dir/"
 }
 
 status=0
@@ -38,8 +40,8 @@ if command -v terraform >/dev/null 2>&1; then
     echo "validate-tf: not formatted: run 'terraform fmt -recursive $TF_DIR'" >&2
     status=1
   fi
-  # terraform fmt skips *.example files; check the two that are HCL too.
-  for example in "$TF_DIR/terraform.tfvars.example" "$TF_DIR/backend.tf.example"; do
+  # terraform fmt skips *.example files; check the ones that are HCL too.
+  for example in "${ROOT_MODULES[@]/%//terraform.tfvars.example}" "${ROOT_MODULES[@]/%//backend.tf.example}"; do
     [[ -f "$example" ]] || continue
     if ! terraform fmt - <"$example" | diff -u --label "$example" --label "$example (formatted)" "$example" -; then
       echo "validate-tf: $example is not formatted" >&2
@@ -47,20 +49,24 @@ if command -v terraform >/dev/null 2>&1; then
     fi
   done
 
-  echo "== terraform -chdir=$TF_DIR init -backend=false"
-  init_log=$(mktemp)
-  if terraform -chdir="$TF_DIR" init -backend=false -input=false -no-color >"$init_log" 2>&1; then
-    echo "== terraform -chdir=$TF_DIR validate"
-    terraform -chdir="$TF_DIR" validate || status=1
-  else
-    echo "validate-tf: terraform init could not install the providers (offline?); tfcheck stands in for validate:"
-    grep -m 3 -E "Error|error" "$init_log" | sed 's/^/    /'
-    run_tfcheck || status=$(( $? > status ? $? : status ))
-  fi
-  rm -f "$init_log"
+  for dir in "${ROOT_MODULES[@]}"; do
+    echo "== terraform -chdir=$dir init -backend=false"
+    init_log=$(mktemp)
+    if terraform -chdir="$dir" init -backend=false -input=false -no-color >"$init_log" 2>&1; then
+      echo "== terraform -chdir=$dir validate"
+      terraform -chdir="$dir" validate || status=1
+    else
+      echo "validate-tf: terraform init could not install the providers (offline?); tfcheck stands in for validate:"
+      grep -m 3 -E "Error|error" "$init_log" | sed 's/^/    /'
+      run_tfcheck "$dir" || status=$(( $? > status ? $? : status ))
+    fi
+    rm -f "$init_log"
+  done
 else
   echo "validate-tf: terraform is not installed: tfcheck only (install Terraform >= 1.6 for fmt and validate)"
-  run_tfcheck || status=$?
+  for dir in "${ROOT_MODULES[@]}"; do
+    run_tfcheck "$dir" || status=$(( $? > status ? $? : status ))
+  done
 fi
 
 if [[ $status -eq 0 ]]; then

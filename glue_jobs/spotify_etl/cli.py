@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     from extract_lambda import local as extract
 
     from .analysis import command as analyze
+    from .snowflake import command as load_snowflake
 
     parser = argparse.ArgumentParser(prog="spotify-etl", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -120,6 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
     analyze_parser = commands.add_parser("analyze", help="run the sql/ questions on DuckDB (or Athena)")
     analyze.configure_parser(analyze_parser)
     analyze_parser.set_defaults(handler=analyze.main)
+
+    snowflake_parser = commands.add_parser(
+        "load-snowflake", help="load the published dates into Snowflake (or a local fakesnow)"
+    )
+    load_snowflake.configure_parser(snowflake_parser)
+    snowflake_parser.set_defaults(handler=load_snowflake.main)
 
     run_parser = commands.add_parser("run", help="the whole pipeline: extract, transform, analyze")
     _add_lake(run_parser)

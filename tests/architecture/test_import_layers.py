@@ -1,5 +1,5 @@
-"""Data flows one way — Spotify -> raw -> normalised items -> tables -> catalog -> analysis — and
-modules import only downward along it. This test fails on an import that points back up."""
+"""Data flows one way — Spotify -> raw -> normalised items -> tables -> catalog -> analysis, and
+Snowflake — and modules import only downward along it. This test fails on an import that points back up."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("lake_io", "job_args"),
     ("catalog",),
     ("jobs",),
+    ("snowflake",),
     ("analysis",),
     ("local_workflow", "cli"),
 ]

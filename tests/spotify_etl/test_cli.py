@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from spotify_etl import cli
 from spotify_etl.schemas import TABLES
 
@@ -20,15 +18,6 @@ EXPECTED = {
     "2026-11-19": {"song": 239, "album": 84, "artist": 46, "playlist": 3},
     "2026-11-20": {"song": 242, "album": 85, "artist": 47, "playlist": 3},
 }
-
-
-@pytest.fixture(scope="module")
-def sample_lake(spark, tmp_path_factory):
-    lake = tmp_path_factory.mktemp("sample-lake")
-    for snapshot_date in EXPECTED:
-        assert cli.main(["extract", "--lake", str(lake), "--snapshot-date", snapshot_date]) == 0
-    assert cli.main(["transform", "--lake", str(lake)]) == 0
-    return lake
 
 
 def test_transform_writes_every_table_for_every_sample_date(sample_lake):

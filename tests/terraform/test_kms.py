@@ -110,9 +110,14 @@ def test_the_glue_failure_events_reach_the_topic_without_a_role(tf):
     assert "role_arn" not in target
     topic_policy = tf.data_source("aws_iam_policy_document", "alarms_topic")["statement"]
     events = [s for s in topic_policy if s["principals"][0]["identifiers"] == ["events.amazonaws.com"]]
+    # this deployment's rules: the Glue job failures here, the load job's in terraform/snowflake
     assert conditions(events[0])["aws:SourceArn"]["values"] == [
-        "${aws_cloudwatch_event_rule.glue_job_failed.arn}"
+        "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${local.prefix}-*"
     ]
+    assert (
+        tf.resource("aws_cloudwatch_event_rule", "glue_job_failed")["name"]
+        == "${local.prefix}-glue-job-failed"
+    )
 
 
 def test_the_key_outlives_destroy_while_the_data_buckets_are_kept(tf):

@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 GUARD = """
 import builtins, sys
-LOCAL_ONLY = {"duckdb", "matplotlib", "awswrangler", "pandas", "sqlglot", "spotipy", "extract_lambda"}
+LOCAL_ONLY = {"duckdb", "matplotlib", "awswrangler", "pandas", "sqlglot", "spotipy", "extract_lambda",
+              "fakesnow"}
 real_import = builtins.__import__
 def guarded(name, *args, **kwargs):
     if name.split(".")[0] in LOCAL_ONLY:
@@ -22,6 +23,7 @@ builtins.__import__ = guarded
 sys.path.insert(0, sys.argv[1])
 import spotify_etl.jobs.normalize_items, spotify_etl.jobs.build_tables, spotify_etl.jobs.entry
 import spotify_etl.catalog.glue_catalog
+import spotify_etl.snowflake.job  # terraform/snowflake's load job (the connector comes from pip on Glue)
 print(spotify_etl.__file__)
 """
 

@@ -16,8 +16,10 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..job_args import JobSpec, glue_workflow_properties, resolve_job_args
+from ..snapshot_dates import DateSelection
 from .connection import connect, private_key_der
 from .loader import LoadError, load_dates
+from .reports import reported_dates
 
 log = logging.getLogger(__name__)
 
@@ -34,19 +36,20 @@ LOAD_SNOWFLAKE = JobSpec(
         "snowflake_schema",
         "private_key_secret",
     ),
-    optional=("snapshot_date",),
+    optional=("snapshot_date", "snapshot_dates"),
 )
 """The load job: its arguments exactly as terraform/snowflake passes them (tests check both)."""
 
 
 def dates_to_load(args: Mapping[str, Any]) -> list[str]:
-    """The snapshot dates this run loads, from the resolved job arguments.
-
-    The one place that decides: today the single ``snapshot_date`` that ``resolve_job_args``
-    resolved (workflow run property, then ``--snapshot_date``, then today's UTC date). When the
-    jobs take ``snapshot_dates``, this becomes that parser's result.
-    """
-    return [args["snapshot_date"]]
+    """The snapshot dates this run loads, from the resolved job arguments: the run's
+    ``snapshot_dates``/``snapshot_date`` (workflow run properties, then the job's arguments, then
+    today's UTC date), as the other jobs of the workflow read them. A range or ``all`` stands for
+    the dates of the range that have a build_tables report (the dates the workflow built)."""
+    selection: DateSelection = args["snapshot_dates"]
+    if not selection.needs_raw_listing:
+        return list(selection.resolve())
+    return list(selection.resolve(reported_dates(args["lake_path"])))
 
 
 def private_key_from_secret(secret_id: str, client: Any = None) -> bytes:

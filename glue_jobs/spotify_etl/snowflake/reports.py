@@ -35,10 +35,29 @@ def read_report(lake_path: str, snapshot_date: str) -> dict[str, Any] | None:
         return json.load(handle)
 
 
+def _s3_report_dates(lake_path: str) -> list[str]:
+    """The ``snapshot_date=D`` folders under ``<lake>/reports/`` on S3 (one paginated listing)."""
+    import boto3
+    from botocore.config import Config
+
+    bucket, _, key = layout.join(lake_path, "reports").split("://", 1)[1].partition("/")
+    s3 = boto3.client("s3", config=Config(retries={"mode": "standard"}))
+    prefix = f"{key}/" if key else ""
+    dates = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix, Delimiter="/"):
+        for common in page.get("CommonPrefixes", []):
+            name = common["Prefix"][len(prefix) :].rstrip("/")
+            value = name.removeprefix(layout.partition(""))
+            if name != value and layout.is_snapshot_date(value):
+                dates.append(value)
+    return sorted(dates)
+
+
 def reported_dates(lake_path: str) -> list[str]:
-    """The dates of a local lake that have a build_tables report, oldest first."""
+    """The dates of a lake (local folder or S3) that have a report folder, oldest first (on S3,
+    folders without a build_tables report are left to ``why_not_loadable`` to explain)."""
     if layout.is_s3(lake_path):
-        raise ValueError(f"{lake_path} is on S3: name the dates to load with --snapshot-date")
+        return _s3_report_dates(lake_path)
     root = layout.join(lake_path, "reports")
     if not os.path.isdir(root):
         return []

@@ -70,6 +70,33 @@ def test_a_run_without_a_date_loads_todays(monkeypatch):
     assert dates_to_load(args) == ["2026-11-30"]
 
 
+def test_a_backfill_range_loads_the_dates_build_tables_reported(lake):
+    """snapshot_dates as the other jobs read it: a range stands for the built dates in it."""
+    arguments = {**job_arguments(lake), "snapshot_dates": "2026-11-01..2026-11-19,2026-11-25"}
+    args = resolve_job_args(to_argv(arguments), LOAD_SNOWFLAKE)
+    assert dates_to_load(args) == ["2026-11-19", "2026-11-25"]  # the named date stays, to be explained
+
+
+def test_the_reported_dates_of_a_lake_on_s3(monkeypatch):
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    with mock_aws():
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.create_bucket(Bucket="curated", CreateBucketConfiguration={"LocationConstraint": REGION})
+        for key in (
+            "reports/snapshot_date=2026-11-20/build_tables.json",
+            "reports/snapshot_date=2026-11-19/normalize_items.json",
+            "reports/snapshot_date=2026-02-30/build_tables.json",
+            "reports/notes.txt",
+            "curated/song/snapshot_date=2026-11-18/x.parquet",
+        ):
+            s3.put_object(Bucket="curated", Key=key, Body=b"{}")
+        args = resolve_job_args(
+            to_argv({**job_arguments(Path("/lake")), "lake_path": "s3://curated", "snapshot_dates": "all"}),
+            LOAD_SNOWFLAKE,
+        )
+        assert dates_to_load(args) == ["2026-11-19", "2026-11-20"]
+
+
 def test_a_missing_argument_is_named():
     arguments = job_arguments(Path("/lake"))
     del arguments["private_key_secret"]

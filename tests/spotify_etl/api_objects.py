@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -152,3 +153,24 @@ def write_raw(raw_root: Path, snapshot_date: str, name: str, lines: list[Any]) -
     text = "".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines)
     path.write_bytes(gzip.compress(text.encode()))
     return path
+
+
+def write_cut_raw(
+    raw_root: Path, snapshot_date: str, name: str, complete: list[Any], cut_short: Any
+) -> bytes:
+    """Write a raw file whose gzip stream ends inside its last line, as an interrupted upload
+    leaves it: ``complete`` lines, then about half of ``cut_short``'s. Returns what zlib can
+    still decompress from it (the complete lines and the start of the cut one)."""
+    lines = [line if isinstance(line, str) else json.dumps(line) for line in (*complete, cut_short)]
+    text = "".join(line + "\n" for line in lines).encode()
+    data = gzip.compress(text)
+    whole = len(text) - len(lines[-1]) - 1  # the bytes of the complete lines
+    for end in range(len(data) - 8, 0, -1):  # the longest prefix that ends inside the last line
+        readable = zlib.decompressobj(wbits=31).decompress(data[:end])
+        if len(readable) < whole + len(lines[-1]) // 2:
+            break
+    assert readable.count(b"\n") == len(complete), "the cut must fall inside the last line"
+    folder = raw_root / f"snapshot_date={snapshot_date}"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(data[:end])
+    return readable

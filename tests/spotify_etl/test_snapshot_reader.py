@@ -20,7 +20,7 @@ from spotify_etl.snapshot_reader import (
     read_snapshot_rows,
 )
 
-from .api_objects import album, artist, envelope, episode, item, local_track, track, write_raw
+from .api_objects import album, artist, envelope, episode, item, local_track, track, write_cut_raw, write_raw
 
 DATE = "2026-11-20"
 ANN, BOB = artist("art1", "Ann"), artist("art2", "Bob")
@@ -151,27 +151,11 @@ def test_a_day_of_only_an_empty_file_is_one_file_level_row(spark, tmp_path):
     snapshot.unpersist()
 
 
-def cut_file(folder: Path, name: str, complete: list[dict], cut_short: dict) -> bytes:
-    """A gzip file whose stream ends inside its last line: ``complete`` lines, then half of
-    ``cut_short``'s; returns the bytes that zlib can decompress from it."""
-    text = "".join(json.dumps(line) + "\n" for line in (*complete, cut_short)).encode()
-    data = gzip.compress(text)
-    for end in range(len(data) - 8, 0, -1):  # the longest prefix that ends inside the last line
-        readable = zlib.decompressobj(wbits=31).decompress(data[:end])
-        if len(readable) < len(text) - len(json.dumps(cut_short)) // 2:
-            break
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_bytes(data[:end])
-    return readable
-
-
 @pytest.mark.parametrize("others", ["none", "clean", "bad-item"])
 def test_a_damaged_file_is_read_byte_by_byte_whatever_the_other_files_are(spark, tmp_path, others):
     """Issue 19, case 2: line 1 complete, line 2 cut off; the complete line is kept and the cut
     one explained, whether the other files of the day are clean, need explaining, or absent."""
-    folder = Path(raw_date_path(str(tmp_path), DATE))
-    readable = cut_file(folder, "r1.jsonl.gz", [CLEAN[0]], CLEAN[1])
-    assert readable.count(b"\n") == 1  # exactly line 1 is complete
+    write_cut_raw(tmp_path, DATE, "r1.jsonl.gz", [CLEAN[0]], CLEAN[1])  # line 1 complete, line 2 cut
     if others == "clean":
         write_raw(tmp_path, DATE, "r0.jsonl.gz", CLEAN[2:])
     elif others == "bad-item":

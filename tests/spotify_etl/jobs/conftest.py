@@ -1,17 +1,28 @@
-"""A lake of hand-made raw files with every kind of bad input, processed once per module."""
+"""Lakes of hand-made raw files, each processed once per session: the corrupt day (every kind of
+bad input beside valid lines, one date through the jobs as the daily run does) and the history
+(history.py, and the corrupt day again, through one multi-date run of both jobs)."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import io
 import json
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from spotify_etl.jobs import BUILD_TABLES, NORMALIZE_ITEMS, build_tables, normalize_items
+from spotify_etl.jobs.build_tables import DatesNotPublishedError
 from spotify_etl.jobs.entry import run_local_job
+from spotify_etl.jobs.normalize_items import NoValidInputError
+from spotify_etl.local_workflow import transform
 
 from ..api_objects import album, artist, envelope, episode, item, local_track, track, write_raw
+from .history import CASES_DAY, EMPTY_DAY, INVALID_DAY, write_history
 
 DATE = "2026-11-20"
 ANN, BOB, CY = artist("art1", "Ann"), artist("art2", "Bob"), artist("art3", "Cy")
@@ -135,3 +146,60 @@ def corrupt_day(spark, tmp_path_factory):
     lake = tmp_path_factory.mktemp("corrupt-lake")
     files = write_corrupt_day(lake / "raw")
     return lake, files, normalize(spark, lake), build(spark, lake)
+
+
+@dataclass(frozen=True)
+class History:
+    """The history lake after one multi-date run: its summaries, the error the run ended with (some
+    dates are not published) and what it printed."""
+
+    lake: Path
+    files: dict[str, Path]
+    summaries: dict[str, Any]
+    error: str
+    printed: str
+
+    def report(self, job: str, snapshot_date: str) -> dict[str, Any]:
+        return self.summaries[job]["reports"][snapshot_date]
+
+
+ANSI = "spark.sql.ansi.enabled"
+
+
+@pytest.fixture(scope="session")
+def history(spark, tmp_path_factory) -> History:
+    """Every date of history.py and the corrupt day (2026-11-20) through ``spotify-etl transform``'s
+    code in one pass of each job, with Spark's ANSI mode on (Spark 4's default, Glue 6.0)."""
+    lake = tmp_path_factory.mktemp("history")
+    files = {**write_history(lake / "raw"), **write_corrupt_day(lake / "raw")}
+    before = spark.conf.get(ANSI)
+    spark.conf.set(ANSI, "true")
+    printed = io.StringIO()
+    try:
+        with pytest.raises(DatesNotPublishedError) as error:
+            transform(str(lake), out=printed, spark=spark)
+    finally:
+        spark.conf.set(ANSI, before)
+    return History(lake, files, error.value.summaries, str(error.value), printed.getvalue())
+
+
+BY_DATE = (EMPTY_DAY, CASES_DAY, INVALID_DAY)
+"""The history dates also run one at a time (with Spark's defaults), as daily runs would: the
+corrupt day's own fixture is that for 2026-11-20."""
+
+
+@pytest.fixture(scope="session")
+def history_by_date(spark, tmp_path_factory, history) -> Path:
+    """BY_DATE's raw files, each date through both jobs on its own, in a lake of their own."""
+    lake = tmp_path_factory.mktemp("history-by-date")
+    for snapshot_date in BY_DATE:
+        folder = f"snapshot_date={snapshot_date}"
+        shutil.copytree(history.lake / "raw" / folder, lake / "raw" / folder)
+    for snapshot_date in BY_DATE:
+        with contextlib.suppress(
+            NoValidInputError
+        ):  # INVALID_DAY: quarantine and report written all the same
+            normalize_run(spark, lake, snapshot_date)
+        with contextlib.suppress(DatesNotPublishedError):
+            build_run(spark, lake, snapshot_date)
+    return lake

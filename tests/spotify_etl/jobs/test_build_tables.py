@@ -6,15 +6,14 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
 from pyspark.sql import functions as F
 
-from spotify_etl.jobs.build_tables import DatesNotPublishedError
-from spotify_etl.lake_layout import STAGED_ITEM, STAGED_PLAYLIST, report_path, staging_path, table_path
-from spotify_etl.schemas import STAGED_ITEM_SCHEMA, STAGED_PLAYLIST_SCHEMA, TABLES
+from spotify_etl.lake_layout import quarantine_path, report_path, table_path
+from spotify_etl.schemas import TABLES
 
-from ..api_objects import album, artist, envelope, item, track, write_raw
-from .conftest import BIG_ITEMS, DATE, build, normalize
+from ..api_objects import envelope, item, write_raw
+from .conftest import BIG_ITEMS, DATE, build, build_run, normalize, normalize_run
+from .test_multi_date import small_day
 
 
 def table_rows(spark, lake: Path, table: str, snapshot_date: str) -> list[tuple]:
@@ -49,19 +48,6 @@ def test_superseded_extraction_is_not_counted(spark, corrupt_day):
     assert [(r[1], r[2]) for r in pl1] == [(0, "trk1"), (4, "trk2")]
 
 
-def small_day(raw: Path, snapshot_date: str, songs: list[str]) -> None:
-    ann = artist("art1", "Ann")
-    alb = album("alb1", "First", [ann])
-    items = [item(track(s, s.upper(), [ann], alb)) for s in songs]
-    run_id = snapshot_date.replace("-", "") + "T060000Z-aaaaaaaa"
-    write_raw(
-        raw,
-        snapshot_date,
-        f"{run_id}.jsonl.gz",
-        [envelope("pl1", items, snapshot_date, run_id, f"{snapshot_date}T06:00:00Z")],
-    )
-
-
 def files_of(lake: Path, snapshot_date: str) -> dict[str, float]:
     return {
         str(path.relative_to(lake)): path.stat().st_mtime_ns
@@ -73,25 +59,26 @@ def files_of(lake: Path, snapshot_date: str) -> dict[str, float]:
 def test_rerunning_a_date_gives_identical_tables_and_leaves_other_dates_alone(spark, tmp_path):
     small_day(tmp_path / "raw", "2026-11-19", ["t1", "t2"])
     small_day(tmp_path / "raw", "2026-11-20", ["t2", "t3", "t1"])
-    for snapshot_date in ("2026-11-19", "2026-11-20"):
-        normalize(spark, tmp_path, snapshot_date)
-        build(spark, tmp_path, snapshot_date)
+    normalize_run(spark, tmp_path, "all")
+    build_run(spark, tmp_path, "all")
     before = {t: table_rows(spark, tmp_path, t, "2026-11-20") for t in TABLES}
     untouched = files_of(tmp_path, "2026-11-19")
     assert len(before["song"]) == 3 and untouched
 
-    for _ in range(2):
-        normalize(spark, tmp_path, "2026-11-20")
-        build(spark, tmp_path, "2026-11-20")
+    normalize(spark, tmp_path, "2026-11-20")
+    build(spark, tmp_path, "2026-11-20")
 
     assert {t: table_rows(spark, tmp_path, t, "2026-11-20") for t in TABLES} == before
     assert files_of(tmp_path, "2026-11-19") == untouched
     assert [r[2] for r in table_rows(spark, tmp_path, "song", "2026-11-19")] == ["t1", "t2"]
 
 
-def test_a_date_whose_songs_are_gone_is_emptied_on_rerun(spark, tmp_path):
+def test_a_rerun_of_changed_raw_leaves_nothing_of_the_earlier_run_behind(spark, tmp_path):
+    """The first run published a song and quarantined a bad line; the date's raw is replaced by an
+    extraction of only an unavailable track: no song rows and no quarantine record may remain."""
     small_day(tmp_path / "raw", "2026-11-20", ["t1"])
-    normalize(spark, tmp_path, "2026-11-20")
+    write_raw(tmp_path / "raw", "2026-11-20", "20261120T050000Z-cccccccc.jsonl.gz", ["oops"])
+    assert normalize(spark, tmp_path, "2026-11-20")["quarantined"] == {"line": 1}
     build(spark, tmp_path, "2026-11-20")
     shutil.rmtree(tmp_path / "raw")
     write_raw(
@@ -100,44 +87,9 @@ def test_a_date_whose_songs_are_gone_is_emptied_on_rerun(spark, tmp_path):
         "20261120T090000Z-bbbbbbbb.jsonl.gz",
         [envelope("pl1", [item(None)], "2026-11-20", "20261120T090000Z-bbbbbbbb")],
     )
-    normalize(spark, tmp_path, "2026-11-20")
+    second = normalize(spark, tmp_path, "2026-11-20")
+    assert second["quarantined"] == {} and second["files_read_thorough"] == []
     report = build(spark, tmp_path, "2026-11-20")
     assert report["rows"]["song"] == 0 and report["skipped"] == {"null_item": 1}
     assert not (Path(table_path(str(tmp_path), "song")) / "snapshot_date=2026-11-20").exists()
-
-
-def rewrite_staged(spark, lake: Path, dataset: str, schema, change) -> None:
-    root = staging_path(str(lake), dataset)
-    frame = spark.read.schema(schema).parquet(root).transform(change).localCheckpoint()
-    frame.write.mode("overwrite").partitionBy("snapshot_date").parquet(root)
-
-
-def test_failing_quality_rule_publishes_nothing_and_names_the_rule(spark, tmp_path):
-    small_day(tmp_path / "raw", "2026-11-20", ["t1", "t2"])
-    normalize(spark, tmp_path, "2026-11-20")
-    rewrite_staged(
-        spark, tmp_path, STAGED_ITEM, STAGED_ITEM_SCHEMA, lambda f: f.withColumn("position", F.lit(0))
-    )
-    with pytest.raises(
-        DatesNotPublishedError, match=r"song: \(playlist_id, position\) is unique: 1 offending row"
-    ):
-        build(spark, tmp_path, "2026-11-20")
-    assert not Path(table_path(str(tmp_path), "song")).exists()
-    report = json.loads(Path(report_path(str(tmp_path), "2026-11-20", "build_tables")).read_text())
-    assert report["published"] is False
-
-
-def test_items_that_do_not_add_up_fail_reconciliation(spark, tmp_path):
-    small_day(tmp_path / "raw", "2026-11-20", ["t1", "t2"])
-    normalize(spark, tmp_path, "2026-11-20")
-    rewrite_staged(
-        spark,
-        tmp_path,
-        STAGED_PLAYLIST,
-        STAGED_PLAYLIST_SCHEMA,
-        lambda f: f.withColumn("item_count", F.lit(3)),
-    )
-    with pytest.raises(
-        DatesNotPublishedError, match=r"items read 3 != songs 2 \+ skipped 0 \{\} \+ quarantined 0 = 2"
-    ):
-        build(spark, tmp_path, "2026-11-20")
+    assert not Path(quarantine_path(str(tmp_path), "2026-11-20")).exists()

@@ -5,7 +5,6 @@ from the files that conftest.write_corrupt_day writes."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ import pytest
 from spotify_etl.jobs.normalize_items import NoValidInputError
 from spotify_etl.lake_layout import quarantine_path, report_path
 
-from ..api_objects import album, artist, envelope, item, track, write_raw
+from ..api_objects import write_raw
 from .conftest import BIG_ITEMS, DATE, normalize
 
 
@@ -101,17 +100,3 @@ def test_a_day_with_no_valid_line_fails_naming_its_files(spark, tmp_path):
     assert [r["payload"] for r in quarantine_records(tmp_path, "2026-11-18")] == ["garbage", '{"x": 1}']
     report = json.loads(Path(report_path(str(tmp_path), "2026-11-18", "normalize_items")).read_text())
     assert (report["status"], report["quarantined"]) == ("no_valid_input", {"line": 2})
-
-
-def test_a_fixed_day_rerun_leaves_no_quarantine_records_behind(spark, tmp_path):
-    song = track("t1", "One", [artist("a1", "Ann")], album("al1", "First", [artist("a1", "Ann")]))
-    write_raw(tmp_path / "raw", DATE, "20261120T060000Z-aaaaaaaa.jsonl.gz", [envelope("pl1", []), "oops"])
-    first = normalize(spark, tmp_path)
-    assert first["quarantined"] == {"line": 1}
-    assert len(quarantine_records(tmp_path)) == 1
-    shutil.rmtree(tmp_path / "raw")
-    write_raw(tmp_path / "raw", DATE, "20261120T070000Z-bbbbbbbb.jsonl.gz", [envelope("pl1", [item(song)])])
-    second = normalize(spark, tmp_path)
-    assert second["quarantined"] == {} and second["files_read_thorough"] == []
-    assert quarantine_records(tmp_path) == []
-    assert not Path(quarantine_path(str(tmp_path), DATE)).exists()  # no earlier record left behind

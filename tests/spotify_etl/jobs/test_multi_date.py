@@ -1,0 +1,171 @@
+"""Many snapshot dates in one run (issue 16): the same tables, quarantine and report counts as
+date-by-date runs, per-date checks, and dates that fail without stopping the others.
+
+The history lake (history.py and the corrupt day) went through one multi-date run with ANSI mode
+on; BY_DATE's dates went through one run each with Spark's defaults, and the corrupt day has its
+own single-date run: what they wrote must be the same, value for value and in the same order."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+from pyspark.sql import functions as F
+
+from spotify_etl.jobs.build_tables import DatesNotPublishedError
+from spotify_etl.lake_layout import STAGED_ITEM, STAGED_PLAYLIST, quarantine_path, report_path, staging_path
+from spotify_etl.schemas import STAGED_ITEM_SCHEMA, STAGED_PLAYLIST_SCHEMA, TABLES
+
+from ..api_objects import album, artist, envelope, item, track, write_raw
+from .conftest import BY_DATE, DATE, build_run, normalize_run
+from .history import CASES_DAY, CUT_DAY, EMPTY_DAY, EMPTY_FILE_DAY, HISTORY_DATES, INVALID_DAY, NEXT_DAY
+
+PUBLISHED = [EMPTY_DAY, NEXT_DAY, CUT_DAY, CASES_DAY, DATE]
+NOT_PUBLISHED = [INVALID_DAY, EMPTY_FILE_DAY]
+
+
+def table_files(lake: Path, table: str, snapshot_date: str) -> list[Path]:
+    return sorted((lake / "curated" / table / f"snapshot_date={snapshot_date}").glob("*.parquet"))
+
+
+def table_rows(lake: Path, table: str, snapshot_date: str) -> list[dict[str, Any]]:
+    """Every row of a table's partition, in file order (the files are sorted by the key)."""
+    return [
+        row for path in table_files(lake, table, snapshot_date) for row in pq.read_table(path).to_pylist()
+    ]
+
+
+def quarantine(lake: Path, snapshot_date: str) -> list[dict[str, Any]]:
+    folder = Path(quarantine_path(str(lake), snapshot_date))
+    records = [json.loads(line) for path in folder.glob("*.json") for line in path.read_text().splitlines()]
+    for record in records:  # the same file in another lake
+        record["source_file"] = record["source_file"].split(f"/snapshot_date={snapshot_date}/")[1]
+    return sorted(records, key=lambda r: (r["source_file"], r["line_number"] or 0, r["position"] or -1))
+
+
+def report(lake: Path, snapshot_date: str, job: str) -> dict[str, Any]:
+    found = json.loads(Path(report_path(str(lake), snapshot_date, job)).read_text())
+    found.pop("catalog", None)  # where each lake's local catalog is
+    for key in ("raw_path", "files_read_thorough"):
+        if key in found:
+            found[key] = json.loads(json.dumps(found[key]).replace(str(lake), "LAKE"))
+    return found
+
+
+def same_lake_results(one: Path, other: Path, snapshot_date: str) -> None:
+    for table in TABLES:
+        assert (
+            len(table_files(one, table, snapshot_date)) == len(table_files(other, table, snapshot_date)) <= 1
+        )
+        assert table_rows(one, table, snapshot_date) == table_rows(other, table, snapshot_date), table
+    assert quarantine(one, snapshot_date) == quarantine(other, snapshot_date)
+    for job in ("normalize_items", "build_tables"):
+        assert report(one, snapshot_date, job) == report(other, snapshot_date, job), job
+
+
+@pytest.mark.parametrize("snapshot_date", BY_DATE)
+def test_one_multi_date_run_writes_what_date_by_date_runs_write(history, history_by_date, snapshot_date):
+    same_lake_results(history.lake, history_by_date, snapshot_date)
+
+
+def test_the_corrupt_day_in_a_multi_date_run_is_the_corrupt_day_on_its_own(history, corrupt_day):
+    same_lake_results(history.lake, corrupt_day[0], DATE)
+
+
+def test_the_run_publishes_every_date_it_can_and_fails_naming_the_others(history):
+    built = history.summaries["build_tables"]
+    assert built["snapshot_dates"] == sorted(PUBLISHED + NOT_PUBLISHED)
+    assert built["published"] == sorted(PUBLISHED)
+    assert sorted(built["not_published"]) == NOT_PUBLISHED
+    for snapshot_date in NOT_PUBLISHED:
+        assert built["not_published"][snapshot_date].startswith("no valid input: none of its")
+        assert f"- {snapshot_date}: no valid input" in history.error
+        assert not any(table_files(history.lake, table, snapshot_date) for table in TABLES)
+        assert report(history.lake, snapshot_date, "build_tables")["published"] is False
+    assert history.error.startswith("build_tables published 5 of 7 snapshot date(s)")
+    normalized = history.summaries["normalize_items"]
+    assert (normalized["staged"], normalized["no_valid_input"]) == (sorted(PUBLISHED), NOT_PUBLISHED)
+
+
+def test_progress_names_the_dates_and_the_steps(history):
+    printed = history.printed
+    assert "snapshot dates: all in raw" in printed
+    assert f"normalize_items  {HISTORY_DATES[0]} .. {DATE} (7 dates) done in" in printed
+    assert "build_tables     done in" in printed and "with dates not published" in printed
+    lines = {line.split()[0]: line for line in printed.splitlines() if line.strip()[:4] in ("2026",)}
+    assert lines[INVALID_DAY].endswith("not published") and lines[EMPTY_DAY].split()[4] == "1"
+
+
+def small_day(raw: Path, snapshot_date: str, songs: list[str], playlist: str = "pl1") -> None:
+    ann = artist("art1", "Ann")
+    alb = album("alb1", "First", [ann])
+    items = [item(track(s, s.upper(), [ann], alb)) for s in songs]
+    run_id = snapshot_date.replace("-", "") + "T060000Z-aaaaaaaa"
+    write_raw(
+        raw,
+        snapshot_date,
+        f"{run_id}.jsonl.gz",
+        [envelope(playlist, items, snapshot_date, run_id, f"{snapshot_date}T06:00:00Z")],
+    )
+
+
+def rewrite_staged(spark, lake: Path, dataset: str, schema, change) -> None:
+    root = staging_path(str(lake), dataset)
+    frame = spark.read.schema(schema).parquet(root).transform(change).localCheckpoint()
+    frame.write.mode("overwrite").partitionBy("snapshot_date").parquet(root)
+
+
+def test_a_date_that_fails_a_check_is_not_published_and_the_others_are(spark, tmp_path):
+    """One date fails a data-quality rule, another does not add up; the third is published, and the
+    job fails naming both (nothing of theirs written), after writing every date's report."""
+    dup, gap, good = "2026-11-18", "2026-11-19", "2026-11-20"
+    for snapshot_date in (dup, gap, good):
+        small_day(tmp_path / "raw", snapshot_date, ["t1", "t2"])
+    normalize_run(spark, tmp_path, "2026-11-18..2026-11-20")
+    day = F.col("snapshot_date")
+    rewrite_staged(
+        spark,
+        tmp_path,
+        STAGED_ITEM,
+        STAGED_ITEM_SCHEMA,
+        lambda f: f.withColumn("position", F.when(day == dup, F.lit(0)).otherwise(F.col("position"))),
+    )
+    rewrite_staged(
+        spark,
+        tmp_path,
+        STAGED_PLAYLIST,
+        STAGED_PLAYLIST_SCHEMA,
+        lambda f: f.withColumn("item_count", F.when(day == gap, F.lit(3)).otherwise(F.col("item_count"))),
+    )
+    with pytest.raises(DatesNotPublishedError) as error:
+        build_run(spark, tmp_path, "2026-11-18..2026-11-20")
+    message = str(error.value)
+    assert message.startswith(f"build_tables published 1 of 3 snapshot date(s) ({good}); not published:")
+    assert f"- {dup}: data quality failed for snapshot_date={dup}" in message
+    sample = "[{'playlist_id': 'pl1', 'position': 0, 'rows': 2}]"
+    assert f"song: (playlist_id, position) is unique: 1 offending row(s), e.g. {sample}" in message
+    sums = "items read 3 != songs 2 + skipped 0 {} + quarantined 0 = 2"
+    assert f"- {gap}: reconciliation failed for snapshot_date={gap}: {sums}" in message
+    assert [r["song_id"] for r in table_rows(tmp_path, "song", good)] == ["t1", "t2"]
+    for failed in (dup, gap):
+        assert not (tmp_path / "curated" / "song" / f"snapshot_date={failed}").exists()
+        assert report(tmp_path, failed, "build_tables")["published"] is False
+    assert report(tmp_path, good, "build_tables")["published"] is True
+
+
+def test_dates_without_raw_data(spark, tmp_path):
+    """A named date without raw files is reported, not fatal; a range skips the gaps in raw; no raw
+    data at all for the run fails at once, saying what to do."""
+    from spotify_etl.raw_reader import MissingRawDataError
+
+    small_day(tmp_path / "raw", "2026-11-20", ["t1"])
+    summary = normalize_run(spark, tmp_path, "2026-11-19,2026-11-01..2026-11-30")
+    assert (summary["snapshot_dates"], summary["no_raw_data"]) == (
+        ["2026-11-19", "2026-11-20"],
+        ["2026-11-19"],
+    )
+    with pytest.raises(MissingRawDataError, match="no raw data for snapshot_dates 2026-10-01 under"):
+        normalize_run(spark, tmp_path, "2026-10-01")

@@ -12,6 +12,7 @@ from pyspark.sql.types import (
     BooleanType,
     DataType,
     DateType,
+    DoubleType,
     IntegerType,
     LongType,
     StringType,
@@ -259,6 +260,30 @@ TABLES: dict[str, StructType] = {
 }
 """The curated tables, by name: what the build_tables job writes and the catalog registers."""
 
+API_HEALTH_SCHEMA = _struct(
+    measure=StringType(),
+    name=StringType(),
+    count=LongType(),
+    total=LongType(),
+    share=DoubleType(),
+    snapshot_date=StringType(),
+)
+"""How the Web API's answers looked on each date (the API drift sentinel, normalize_items): one row
+per (measure, name). ``measure`` is one of API_HEALTH_MEASURES; ``count`` of ``total`` items (or
+playlists, for ``http_status``) had it; ``share`` = count / total (null when total is 0)."""
+
+API_HEALTH_MEASURES: dict[str, str] = {
+    "field_present": "items in which the field the jobs read (name: its path) is present and not null",
+    "item_shape": "items served in the 2026 shape (name 'item') or the older one ('track')",
+    "item_type": "items of each type (name: track, episode, or a type Spotify added)",
+    "unknown_field": "raw objects with a field the jobs' schema does not know (name: its path)",
+    "http_status": "playlists whose extraction ended with each HTTP status (name: 200, 403, ...)",
+}
+
+HEALTH_TABLES: dict[str, StructType] = {"api_health": API_HEALTH_SCHEMA}
+"""Tables that describe the input rather than the playlists: written whatever the data quality
+(normalize_items), registered in the catalog like the curated tables."""
+
 TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "album": ("album_id",),
     "artist": ("artist_id",),
@@ -280,7 +305,12 @@ TABLE_DESCRIPTIONS: dict[str, str] = {
     "artist": "One row per artist per snapshot date, from every artist of every song and album.",
     "song": "One row per playlist item that is a Spotify track, per snapshot date.",
     "playlist": "One row per playlist per snapshot date: metadata and item counts.",
+    "api_health": "One row per measure of the Web API's answers per snapshot date: field presence, "
+    "item shapes and types, unknown fields, HTTP outcomes.",
 }
+
+CATALOG_TABLES: dict[str, StructType] = {**TABLES, **HEALTH_TABLES}
+"""Every table of the Glue Data Catalog (and of the local catalog), by name."""
 
 
 def data_columns(schema: StructType) -> list[StructField]:
@@ -299,6 +329,7 @@ def hive_type(data_type: DataType) -> str:
         StringType: "string",
         IntegerType: "int",
         LongType: "bigint",
+        DoubleType: "double",
         BooleanType: "boolean",
         DateType: "date",
         TimestampType: "timestamp",
@@ -311,4 +342,4 @@ def hive_type(data_type: DataType) -> str:
 
 def catalog_columns(table: str) -> list[tuple[str, str]]:
     """(name, catalog type) of a table's stored columns, in order: what the catalog must declare."""
-    return [(field.name, hive_type(field.dataType)) for field in data_columns(TABLES[table])]
+    return [(field.name, hive_type(field.dataType)) for field in data_columns(CATALOG_TABLES[table])]

@@ -158,15 +158,25 @@ def fake_terraform(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[
 
 
 @pytest.fixture(scope="session")
-def sample_lake(spark, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample_run(spark, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The bundled sample (2026-11-19 and 2026-11-20) through ``spotify-etl extract`` and
-    ``transform``: the lake the real jobs write, built once per session and shared. A test that
-    must change files works on a copy (tests/spotify_etl/test_cli.py reruns 2026-11-20 in place,
-    which rewrites that date's files with identical rows)."""
+    ``transform``: the lake the real jobs write, built once per session and shared, and what
+    ``transform`` printed. Tests only read it; one that must change files works on a copy."""
+    import contextlib
+    import io
+
     from spotify_etl import cli
 
     lake = tmp_path_factory.mktemp("sample-lake")
     for snapshot_date in ("2026-11-19", "2026-11-20"):
         assert cli.main(["extract", "--lake", str(lake), "--snapshot-date", snapshot_date]) == 0
-    assert cli.main(["transform", "--lake", str(lake)]) == 0
-    return lake
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert cli.main(["transform", "--lake", str(lake)]) == 0
+    return lake, printed.getvalue()
+
+
+@pytest.fixture(scope="session")
+def sample_lake(sample_run) -> Path:
+    """The sample's lake (``sample_run``)."""
+    return sample_run[0]

@@ -3,7 +3,7 @@
 The same Spark (``spotify_etl.spark_session``: the same settings, driver memory and JVM options as
 ``spotify-etl transform``), the same typed envelope schema and the same pure transforms as the
 Glue jobs (``items.normalize_items`` for the item rows, ``tables.build_album`` / ``build_artist`` /
-``build_song`` for the tables, and the jobs' writer, ``lake_io.write_partition``, with the table's
+``build_song`` for the tables, and the jobs' writer, ``lake_io.write_partitions``, with the table's
 key as sort keys: one snappy Parquet file per table partition), in one process and one Spark
 session:
 
@@ -46,7 +46,7 @@ from pyspark.sql import Observation, SparkSession
 from pyspark.sql import functions as F
 
 from spotify_etl.items import normalize_items
-from spotify_etl.lake_io import write_partition
+from spotify_etl.lake_io import write_partitions
 from spotify_etl.schemas import ENVELOPE_SCHEMA, TABLE_KEYS, TABLE_PLAIN_COLUMNS
 from spotify_etl.spark_session import build_spark_session
 from spotify_etl.tables import build_album, build_artist, build_song
@@ -64,9 +64,10 @@ def transform(spark: SparkSession, raw: str, out: str, snapshot_date: str) -> di
     exploded = envelopes.select(
         F.col("playlist.id").alias("playlist_id"),
         "run_id",
+        F.lit(snapshot_date).alias("snapshot_date"),
         F.posexplode("items").alias("position", "parsed"),
     )
-    items = normalize_items(exploded, snapshot_date).persist(StorageLevel.MEMORY_AND_DISK)
+    items = normalize_items(exploded).persist(StorageLevel.MEMORY_AND_DISK)
     # One small aggregate (at most five rows reach the driver): the skip counts, the songs, and
     # the action that reads the raw files and fills the cache.
     per_reason = {row["skip_reason"]: row["count"] for row in items.groupBy("skip_reason").count().collect()}
@@ -80,7 +81,7 @@ def transform(spark: SparkSession, raw: str, out: str, snapshot_date: str) -> di
         # The rows are counted while the table is written (an observed metric, no Spark job).
         observed = Observation(f"{table}_rows")
         frame = items.transform(build).observe(observed, F.count(F.lit(1)).alias("rows"))
-        # write_partition wants the table's row count before the write: it sizes the number of
+        # write_partitions wants the table's row count before the write: it sizes the number of
         # files (one per lake_io.ROWS_PER_FILE rows) and, at 0, deletes the partition instead.
         # The workflow counts each table exactly, for its quality rules and reconciliation; here
         # that would be one more Spark job per table (and the album and artist deduplications run
@@ -91,7 +92,7 @@ def transform(spark: SparkSession, raw: str, out: str, snapshot_date: str) -> di
         # the files' size, never the rows, would differ (on the benchmark's days artists are
         # about 2% of songs).
         path, plain = os.path.join(out, table), TABLE_PLAIN_COLUMNS.get(table, ())
-        write_partition(frame, path, snapshot_date, songs, TABLE_KEYS[table], plain)
+        write_partitions(frame, path, {snapshot_date: songs}, TABLE_KEYS[table], plain)
         # Without songs nothing was written (the partition was deleted): nothing was observed.
         rows[table] = observed.get["rows"] if songs else 0
         timings[table] = round(time.perf_counter() - started, 3)

@@ -14,12 +14,12 @@ PACKAGE = ROOT / "glue_jobs" / "spotify_etl"
 # Lowest layer first. A module may import its own layer and the layers before it.
 LAYERS: list[tuple[str, ...]] = [
     ("schemas",),
-    ("lake_layout", "type_mismatch", "spark_session"),
+    ("lake_layout", "snapshot_dates", "type_mismatch", "spark_session"),
     ("raw_reader", "envelopes"),
     ("items", "quarantine"),
     ("snapshot_reader",),
     ("tables", "quality", "reconcile"),
-    ("lake_io", "job_args"),
+    ("lake_io", "job_args", "metrics"),
     ("catalog",),
     ("jobs",),
     ("snowflake",),

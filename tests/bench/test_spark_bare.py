@@ -5,6 +5,7 @@ from the code under test."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -113,9 +114,17 @@ def test_a_handmade_day(spark, spark_bare_baseline, duckdb_baseline, handmade, t
         assert table_rows(tmp_path / "bare", table) == table_rows(tmp_path / "duckdb", table), table
 
 
-def test_the_command_line_prints_its_report_last(run_baseline, generated_day, tmp_path):
+def test_the_command_line_prints_its_report_last(
+    spark, spark_bare_baseline, generated_day, tmp_path, monkeypatch, capsys
+):
+    """main() as make bench runs it, in this process: the test session stands in for the new local
+    session (a JVM of its own would cost half a minute of make test), and is not stopped."""
     raw, expected = generated_day
-    report = run_baseline("spark_bare", raw, tmp_path)  # Spark's log and the report in one stream
+    monkeypatch.setattr(spark_bare_baseline, "build_spark_session", lambda **_: spark)
+    monkeypatch.setattr(spark, "stop", lambda: None)
+    argv = ["--raw", str(raw), "--out", str(tmp_path), "--snapshot-date", DATE]
+    assert spark_bare_baseline.main(argv) == 0
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert report["rows"] == {table: expected[EXPECTED_KEY[table]] for table in TABLES}
     assert report["skipped"] == expected["skipped"]
     assert list(report["timings"]) == ["spark_session", "read_and_cache", *TABLES]

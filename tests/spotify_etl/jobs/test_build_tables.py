@@ -12,7 +12,7 @@ from spotify_etl.lake_layout import quarantine_path, report_path, table_path
 from spotify_etl.schemas import TABLES
 
 from ..api_objects import envelope, item, write_raw
-from .conftest import BIG_ITEMS, DATE, build, build_run, normalize, normalize_run
+from .conftest import BIG_ITEMS, DATE, build, normalize
 from .test_multi_date import small_day
 
 
@@ -46,31 +46,6 @@ def test_superseded_extraction_is_not_counted(spark, corrupt_day):
     pl1 = [r for r in table_rows(spark, lake, "song", DATE) if r[0] == "pl1"]
     # the 12:00 run of pl1 holds trk1 (position 0) and trk2 (position 4); the 06:00 run held trk3
     assert [(r[1], r[2]) for r in pl1] == [(0, "trk1"), (4, "trk2")]
-
-
-def files_of(lake: Path, snapshot_date: str) -> dict[str, float]:
-    return {
-        str(path.relative_to(lake)): path.stat().st_mtime_ns
-        for path in (lake / "curated").rglob("*")
-        if f"snapshot_date={snapshot_date}" in str(path) and path.is_file()
-    }
-
-
-def test_rerunning_a_date_gives_identical_tables_and_leaves_other_dates_alone(spark, tmp_path):
-    small_day(tmp_path / "raw", "2026-11-19", ["t1", "t2"])
-    small_day(tmp_path / "raw", "2026-11-20", ["t2", "t3", "t1"])
-    normalize_run(spark, tmp_path, "all")
-    build_run(spark, tmp_path, "all")
-    before = {t: table_rows(spark, tmp_path, t, "2026-11-20") for t in TABLES}
-    untouched = files_of(tmp_path, "2026-11-19")
-    assert len(before["song"]) == 3 and untouched
-
-    normalize(spark, tmp_path, "2026-11-20")
-    build(spark, tmp_path, "2026-11-20")
-
-    assert {t: table_rows(spark, tmp_path, t, "2026-11-20") for t in TABLES} == before
-    assert files_of(tmp_path, "2026-11-19") == untouched
-    assert [r[2] for r in table_rows(spark, tmp_path, "song", "2026-11-19")] == ["t1", "t2"]
 
 
 def test_a_rerun_of_changed_raw_leaves_nothing_of_the_earlier_run_behind(spark, tmp_path):

@@ -169,3 +169,20 @@ def test_dates_without_raw_data(spark, tmp_path):
     )
     with pytest.raises(MissingRawDataError, match="no raw data for snapshot_dates 2026-10-01 under"):
         normalize_run(spark, tmp_path, "2026-10-01")
+
+
+def test_rerunning_a_date_rewrites_the_same_rows_and_leaves_the_other_dates_alone(spark, history):
+    """Last in this file: it reruns CASES_DAY in the shared history lake (same rows written)."""
+
+    def files_of(snapshot_date: str) -> dict[str, int]:
+        found = history.lake.glob(f"curated/*/snapshot_date={snapshot_date}/*")
+        return {str(path.relative_to(history.lake)): path.stat().st_mtime_ns for path in found}
+
+    before = {table: table_rows(history.lake, table, CASES_DAY) for table in TABLES}
+    others = {snapshot_date: files_of(snapshot_date) for snapshot_date in (EMPTY_DAY, NEXT_DAY, DATE)}
+    assert before["song"] and all(others.values())
+    normalize_run(spark, history.lake, CASES_DAY)
+    build_run(spark, history.lake, CASES_DAY)
+    assert {table: table_rows(history.lake, table, CASES_DAY) for table in TABLES} == before
+    assert files_of(CASES_DAY) != {}
+    assert {snapshot_date: files_of(snapshot_date) for snapshot_date in others} == others

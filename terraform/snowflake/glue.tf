@@ -47,19 +47,19 @@ resource "aws_glue_job" "load_snowflake" {
   # snapshot_date is not set: the workflow run property (or today's UTC date) supplies it, as
   # for the other jobs. The private key is read from the secret at run time.
   default_arguments = {
-    "--job-language"                     = "python"
-    "--job-bookmark-option"              = "job-bookmark-disable"
-    "--custom-logGroup-prefix"           = local.glue_log_group_prefix
-    "--extra-py-files"                   = var.glue_package_path
-    "--additional-python-modules"        = local.snowflake_connector_spec
-    "--lake_path"                        = var.lake_path
-    "--snowflake_account"                = var.snowflake_account
-    "--snowflake_user"                   = snowflake_service_user.loader.name
-    "--snowflake_role"                   = snowflake_account_role.loader.name
-    "--snowflake_warehouse"              = snowflake_warehouse.load.name
-    "--snowflake_database"               = snowflake_database.this.name
-    "--snowflake_schema"                 = snowflake_schema.curated.name
-    "--private_key_secret"               = aws_secretsmanager_secret.loader_private_key.arn
+    "--job-language"              = "python"
+    "--job-bookmark-option"       = "job-bookmark-disable"
+    "--custom-logGroup-prefix"    = local.glue_log_group_prefix
+    "--extra-py-files"            = var.glue_package_path
+    "--additional-python-modules" = local.snowflake_connector_spec
+    "--lake_path"                 = var.lake_path
+    "--snowflake_account"         = var.snowflake_account
+    "--snowflake_user"            = snowflake_service_user.loader.name
+    "--snowflake_role"            = snowflake_account_role.loader.name
+    "--snowflake_warehouse"       = snowflake_warehouse.load.name
+    "--snowflake_database"        = snowflake_database.this.name
+    "--snowflake_schema"          = snowflake_schema.curated.name
+    "--private_key_secret"        = aws_secretsmanager_secret.loader_private_key.arn
   }
 
   execution_property {

@@ -27,15 +27,15 @@ locals {
   # ------------------------------------------------------------------------------------------
   # AWS names
   # ------------------------------------------------------------------------------------------
-  curated_bucket_arn       = "arn:${local.partition}:s3:::${var.curated_bucket}"
-  artifacts_bucket_arn     = "arn:${local.partition}:s3:::${var.artifacts_bucket}"
-  snowflake_role_name      = "${var.name_prefix}-snowflake-stage"
-  snowflake_role_arn       = "arn:${local.partition}:iam::${local.account_id}:role/${local.snowflake_role_name}"
-  load_job_name            = "${var.name_prefix}-load-snowflake"
-  load_role_name           = "${var.name_prefix}-glue-load-snowflake"
-  load_script_source       = "${path.module}/../../glue_jobs/job_load_snowflake.py"
-  load_script_key          = "glue/scripts/job_load_snowflake.py"
-  glue_workflow_arn        = "arn:${local.partition}:glue:${var.region}:${local.account_id}:workflow/${var.glue_workflow_name}"
+  curated_bucket_arn   = "arn:${local.partition}:s3:::${var.curated_bucket}"
+  artifacts_bucket_arn = "arn:${local.partition}:s3:::${var.artifacts_bucket}"
+  snowflake_role_name  = "${var.name_prefix}-snowflake-stage"
+  snowflake_role_arn   = "arn:${local.partition}:iam::${local.account_id}:role/${local.snowflake_role_name}"
+  load_job_name        = "${var.name_prefix}-load-snowflake"
+  load_role_name       = "${var.name_prefix}-glue-load-snowflake"
+  load_script_source   = "${path.module}/../../glue_jobs/job_load_snowflake.py"
+  load_script_key      = "glue/scripts/job_load_snowflake.py"
+  glue_workflow_arn    = "arn:${local.partition}:glue:${var.region}:${local.account_id}:workflow/${var.glue_workflow_name}"
   # Glue 5.x logs in real time to <--custom-logGroup-prefix>/output and /error: the load job
   # writes into the main stack's two groups (created there with the retention and the key).
   glue_log_group_prefix = trimsuffix(var.glue_log_groups["output"], "/output")

@@ -5,6 +5,8 @@ from the code under test."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 from pathlib import Path
 
@@ -40,10 +42,20 @@ def table_rows(out: Path, table: str) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def bare(spark, spark_bare_baseline, generated_day, tmp_path_factory):
+    """The generated day through the script's command line as make bench runs it, in this process:
+    the test session stands in for the script's own local session (a JVM of its own would cost
+    half a minute of make test) and is not stopped. (output folder, the report it printed last)"""
     raw, _ = generated_day
     out = tmp_path_factory.mktemp("spark_bare")
-    report = spark_bare_baseline.transform(spark, str(raw), str(out), DATE)
-    return out, report
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(spark_bare_baseline, "build_spark_session", lambda **_: spark)
+        patch.setattr(spark, "stop", lambda: None)
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            assert (
+                spark_bare_baseline.main(["--raw", str(raw), "--out", str(out), "--snapshot-date", DATE]) == 0
+            )
+    return out, json.loads(printed.getvalue().strip().splitlines()[-1])
 
 
 def test_row_and_skip_counts_equal_the_generated_counts(bare, generated_day):
@@ -56,7 +68,7 @@ def test_row_and_skip_counts_equal_the_generated_counts(bare, generated_day):
         assert report["rows"][table] == expected[EXPECTED_KEY[table]], table
     assert report["skipped"] == expected["skipped"]
     assert report["files_read"] == len(expected["files"])
-    assert set(report["timings"]) == {"read_and_cache", *TABLES}
+    assert set(report["timings"]) == {"spark_session", "read_and_cache", *TABLES}
 
 
 def test_the_tables_hold_the_same_rows_as_the_duckdb_baseline(bare, duckdb_baseline, generated_day, tmp_path):
@@ -114,18 +126,10 @@ def test_a_handmade_day(spark, spark_bare_baseline, duckdb_baseline, handmade, t
         assert table_rows(tmp_path / "bare", table) == table_rows(tmp_path / "duckdb", table), table
 
 
-def test_the_command_line_prints_its_report_last(
-    spark, spark_bare_baseline, generated_day, tmp_path, monkeypatch, capsys
-):
-    """main() as make bench runs it, in this process: the test session stands in for the new local
-    session (a JVM of its own would cost half a minute of make test), and is not stopped."""
-    raw, expected = generated_day
-    monkeypatch.setattr(spark_bare_baseline, "build_spark_session", lambda **_: spark)
-    monkeypatch.setattr(spark, "stop", lambda: None)
-    argv = ["--raw", str(raw), "--out", str(tmp_path), "--snapshot-date", DATE]
-    assert spark_bare_baseline.main(argv) == 0
-    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+def test_the_command_line_prints_its_report_last(bare, generated_day):
+    out, report = bare
+    _, expected = generated_day
     assert report["rows"] == {table: expected[EXPECTED_KEY[table]] for table in TABLES}
     assert report["skipped"] == expected["skipped"]
     assert list(report["timings"]) == ["spark_session", "read_and_cache", *TABLES]
-    assert pq.read_metadata(parquet_files(tmp_path, "song")[0]).num_rows == expected["songs"]
+    assert pq.read_metadata(parquet_files(out, "song")[0]).num_rows == expected["songs"]

@@ -151,14 +151,13 @@ def test_a_day_of_only_an_empty_file_is_one_file_level_row(spark, tmp_path):
     snapshot.unpersist()
 
 
-@pytest.mark.parametrize("others", ["none", "clean", "bad-item"])
+@pytest.mark.parametrize("others", ["alone", "bad-item"])
 def test_a_damaged_file_is_read_byte_by_byte_whatever_the_other_files_are(spark, tmp_path, others):
     """Issue 19, case 2: line 1 complete, line 2 cut off; the complete line is kept and the cut
-    one explained, whether the other files of the day are clean, need explaining, or absent."""
+    one explained, whether the damaged file is alone or another file needs explaining too (beside a
+    clean file: the history lake's 2026-03-16, through the jobs, tests/spotify_etl/jobs)."""
     write_cut_raw(tmp_path, DATE, "r1.jsonl.gz", [CLEAN[0]], CLEAN[1])  # line 1 complete, line 2 cut
-    if others == "clean":
-        write_raw(tmp_path, DATE, "r0.jsonl.gz", CLEAN[2:])
-    elif others == "bad-item":
+    if others == "bad-item":
         write_raw(tmp_path, DATE, "r0.jsonl.gz", [envelope("pl9", [item({**SONGS[0], "duration_ms": "x"})])])
 
     snapshot = read_day(spark, tmp_path)

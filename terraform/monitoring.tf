@@ -201,7 +201,7 @@ locals {
 # too, counts. tests/terraform/test_monitoring.py models these rules hour by hour.
 resource "aws_cloudwatch_metric_alarm" "freshness" {
   alarm_name          = "${local.prefix}-freshness"
-  alarm_description   = "No snapshot date was published in the last 24 hours, ${var.freshness_deadline_hour}:00 UTC (the deadline) or later: the daily run did not happen or did not publish (schedule off, extract failed, workflow not started, Glue capacity, a job failed, or a blocking check stopped build_tables). See docs/deploy.md, When an alarm fires."
+  alarm_description   = "No snapshot date was published in the last 24 hours, at ${format("%02d:00", var.freshness_deadline_hour)} UTC (the deadline) or later: the daily run did not happen or did not publish (schedule off, extract failed, workflow not started, Glue capacity, a job failed, or a blocking check stopped build_tables). See docs/deploy.md, When an alarm fires."
   comparison_operator = "LessThanThreshold"
   threshold           = 1
   evaluation_periods  = 1

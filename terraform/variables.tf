@@ -352,7 +352,7 @@ variable "alarm_email" {
 # ---------------------------------------------------------------------------------------------
 
 variable "freshness_deadline_hour" {
-  description = "UTC hour (0-23) by which the day's snapshot date must be published: from then on the freshness alarm fires while no date has been published in the last 24 hours. From the hour of the daily schedule (schedule_expression, a daily cron in UTC) until this hour the alarm keeps its state, so a run in progress never alarms and a day that is already late stays in ALARM. The default 9 gives the 06:00 run three hours. If the previous publish came after the deadline (a late rerun at 14:00), the alarm fires 24 hours after it (14:00) rather than at the deadline; a publish of any date, a backfill too, counts as fresh."
+  description = "UTC hour (0-23) by which the day's snapshot date must be published: from then on the freshness alarm fires while no date has been published in the last 24 hours. From the hour of the daily schedule (schedule_expression, a daily cron in UTC) until this hour the alarm can only clear (on a publish), never fire, so a run in progress never alarms and a day that is already late stays in ALARM until a date is published. The default 9 gives the 06:00 run three hours. If the previous publish came after the deadline (a late rerun at 14:00), the alarm fires 24 hours after it (14:00) rather than at the deadline; a publish of any date, a backfill too, counts as fresh."
   type        = number
   default     = 9
 

@@ -1,12 +1,12 @@
-# The curated tables, as Athena reads them. Columns and types are exactly
+# The curated tables and api_health, as Athena reads them. Columns and types are exactly
 # spotify_etl.schemas.catalog_columns(table) (local.catalog_tables; tests/terraform compares).
 # Partition projection computes the snapshot_date partitions from the path template, so Athena
-# needs no partition metadata; the build_tables job still registers each new partition (for
-# Spark and Glue readers of the catalog).
+# needs no partition metadata; the jobs still register each new partition (build_tables the
+# four curated tables, normalize_items api_health) for Spark and Glue readers of the catalog.
 
 resource "aws_glue_catalog_database" "lake" {
   name        = local.glue_database_name
-  description = "Spotify playlist analytics lake (${local.prefix}): album, artist, song and playlist tables, partitioned by snapshot_date."
+  description = "Spotify playlist analytics lake (${local.prefix}): album, artist, song and playlist tables and the Web API's health (api_health), partitioned by snapshot_date."
 }
 
 resource "aws_glue_catalog_table" "this" {

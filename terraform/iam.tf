@@ -1,7 +1,7 @@
 # Three roles, each allowed what its code does and nothing else. Every statement names the
 # resources of this deployment; the only "*" resources are for actions that have no
 # resource-level permissions (X-Ray, CloudWatch PutMetricData — the latter restricted to the Glue
-# namespace by a condition). tests/terraform/test_iam.py keeps it that way.
+# and project namespaces by a condition). tests/terraform/test_iam.py keeps it that way.
 
 locals {
   raw_bucket_arn       = aws_s3_bucket.data["raw"].arn
@@ -193,7 +193,8 @@ data "aws_iam_policy_document" "glue" {
     resources = [aws_kms_key.main.arn]
   }
 
-  # build_tables registers each new partition of the four tables (boto3).
+  # build_tables registers each new partition of the four tables, normalize_items those of
+  # api_health (boto3).
   statement {
     sid = "RegisterPartitions"
     actions = [
@@ -227,16 +228,17 @@ data "aws_iam_policy_document" "glue" {
   }
 
   # PutMetricData has no resource-level permissions; the condition keeps it to Glue's namespace
-  # (--enable-metrics, --enable-observability-metrics).
+  # (--enable-metrics, --enable-observability-metrics) and the project's, where the jobs put
+  # their own health metrics (spotify_etl.metrics, --metrics_namespace).
   statement {
-    sid       = "PublishGlueMetrics"
+    sid       = "PublishMetrics"
     actions   = ["cloudwatch:PutMetricData"]
     resources = ["*"]
 
     condition {
       test     = "StringEquals"
       variable = "cloudwatch:namespace"
-      values   = ["Glue"]
+      values   = ["Glue", local.metrics_namespace]
     }
   }
 }

@@ -19,6 +19,11 @@ locals {
   glue_database_name               = replace(local.prefix, "-", "_")
   athena_workgroup_name            = local.prefix
 
+  # The jobs' CloudWatch metrics (spotify_etl.metrics; both jobs get it as --metrics_namespace)
+  # and the extract Lambda's logged problems share this namespace; the Glue role may put metrics
+  # into it and Glue's own namespace only (iam.tf).
+  metrics_namespace = "SpotifyETL/${local.prefix}"
+
   # Glue 5.x logs in real time to two groups, /aws-glue/jobs/output (the script's stdout and
   # stderr) and /aws-glue/jobs/error (Spark, Glue and the GlueLogger), or, with the job
   # argument --custom-logGroup-prefix P, to P/output and P/error ("Logging for AWS Glue jobs",
@@ -78,12 +83,16 @@ locals {
   # ------------------------------------------------------------------------------------------
   glue_jobs = {
     normalize_items = {
-      description = "Parse one snapshot date's raw playlist files into typed staging items; quarantine what is invalid."
+      description = "Parse one snapshot date's raw playlist files into typed staging items; quarantine what is invalid; measure the Web API's answers (api_health)."
       script      = "${path.module}/../glue_jobs/job_normalize_items.py"
       after       = null
       arguments = {
-        "--raw_path"  = local.raw_path
-        "--lake_path" = local.lake_path
+        "--raw_path"             = local.raw_path
+        "--lake_path"            = local.lake_path
+        "--catalog_database"     = aws_glue_catalog_database.lake.name
+        "--metrics_namespace"    = local.metrics_namespace
+        "--blocking_checks"      = local.blocking_checks_argument
+        "--max_field_share_drop" = tostring(var.max_field_share_drop)
       }
     }
     build_tables = {
@@ -91,19 +100,27 @@ locals {
       script      = "${path.module}/../glue_jobs/job_build_tables.py"
       after       = "normalize_items"
       arguments = {
-        "--lake_path"        = local.lake_path
-        "--catalog_database" = aws_glue_catalog_database.lake.name
+        "--lake_path"         = local.lake_path
+        "--catalog_database"  = aws_glue_catalog_database.lake.name
+        "--metrics_namespace" = local.metrics_namespace
+        "--blocking_checks"   = local.blocking_checks_argument
+        "--min_volume_share"  = tostring(var.min_volume_share)
       }
     }
   }
-  glue_first_job = one([for name, job in local.glue_jobs : name if job.after == null])
+  # "none" rather than an empty value when no check blocks (the default): a job argument is a
+  # name and a value.
+  blocking_checks_argument = length(var.blocking_checks) > 0 ? join(",", var.blocking_checks) : "none"
+  glue_first_job           = one([for name, job in local.glue_jobs : name if job.after == null])
 
   glue_package_source = "${path.module}/../dist/spotify_etl.zip"
   lambda_zip_source   = "${path.module}/../dist/extract_lambda.zip"
 
   # ------------------------------------------------------------------------------------------
-  # Data Catalog tables: exactly spotify_etl.schemas.catalog_columns(table), in order. The
-  # partition key snapshot_date (string, YYYY-MM-DD) is added to every table in catalog.tf.
+  # Data Catalog tables: exactly spotify_etl.schemas.catalog_columns(table), in order, for every
+  # table of schemas.CATALOG_TABLES: the four curated tables (build_tables) and api_health
+  # (normalize_items). The partition key snapshot_date (string, YYYY-MM-DD) is added to every
+  # table in catalog.tf.
   # ------------------------------------------------------------------------------------------
   catalog_partition_key = { name = "snapshot_date", type = "string" }
 
@@ -158,6 +175,16 @@ locals {
         { name = "song_count", type = "int" },
         { name = "run_id", type = "string" },
         { name = "extracted_at", type = "timestamp" },
+      ]
+    }
+    api_health = {
+      description = "One row per measure of the Web API's answers per snapshot date: field presence, item shapes and types, unknown fields, HTTP outcomes."
+      columns = [
+        { name = "measure", type = "string" },
+        { name = "name", type = "string" },
+        { name = "count", type = "bigint" },
+        { name = "total", type = "bigint" },
+        { name = "share", type = "double" },
       ]
     }
   }

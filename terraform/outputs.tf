@@ -93,6 +93,16 @@ output "alarm_topic_arn" {
   value       = aws_sns_topic.alarms.arn
 }
 
+output "metrics_namespace" {
+  description = "CloudWatch namespace of the jobs' health metrics (spotify_etl.metrics) and the extract Lambda's logged problems."
+  value       = local.metrics_namespace
+}
+
+output "health_dashboard" {
+  description = "CloudWatch dashboard of the pipeline's health: rows, skipped items, quarantine, rule violations, warnings, field presence, job durations, dates published and the alarms."
+  value       = aws_cloudwatch_dashboard.health.dashboard_name
+}
+
 output "kms_key_arn" {
   description = "KMS key that encrypts the buckets, secret, queue, topic, logs, Glue output and Athena results (Athena users need kms:Decrypt and kms:GenerateDataKey on it)."
   value       = aws_kms_key.main.arn

@@ -346,3 +346,51 @@ variable "alarm_email" {
     error_message = "alarm_email must be empty or an e-mail address."
   }
 }
+
+# ---------------------------------------------------------------------------------------------
+# Health: freshness, volume and API drift (monitoring.tf; the jobs' checks)
+# ---------------------------------------------------------------------------------------------
+
+variable "freshness_deadline_hour" {
+  description = "UTC hour (0-23) by which the day's snapshot date must be published: from then on the freshness alarm fires while no date has been published in the last 24 hours. From the hour of the daily schedule (schedule_expression, a daily cron in UTC) until this hour the alarm can only clear (on a publish), never fire, so a run in progress never alarms and a day that is already late stays in ALARM until a date is published. The default 9 gives the 06:00 run three hours. If the previous publish came after the deadline (a late rerun at 14:00), the alarm fires 24 hours after it (14:00) rather than at the deadline; a publish of any date, a backfill too, counts as fresh."
+  type        = number
+  default     = 9
+
+  validation {
+    condition     = var.freshness_deadline_hour >= 0 && var.freshness_deadline_hour <= 23 && floor(var.freshness_deadline_hour) == var.freshness_deadline_hour
+    error_message = "freshness_deadline_hour must be a whole UTC hour from 0 to 23."
+  }
+}
+
+variable "min_volume_share" {
+  description = "build_tables' songs_below_trailing_median check: a day's songs must be at least this share of the median of the trailing 7 published dates (0.5: half the usual songs warns)."
+  type        = number
+  default     = 0.5
+
+  validation {
+    condition     = var.min_volume_share > 0 && var.min_volume_share <= 1
+    error_message = "min_volume_share must be a share above 0 and at most 1."
+  }
+}
+
+variable "max_field_share_drop" {
+  description = "normalize_items' field_share_dropped check: how far a field's share of items (0-1) may fall below its median over the trailing 7 dates before it warns (0.2: 20 points)."
+  type        = number
+  default     = 0.2
+
+  validation {
+    condition     = var.max_field_share_drop > 0 && var.max_field_share_drop <= 1
+    error_message = "max_field_share_drop must be a share above 0 and at most 1."
+  }
+}
+
+variable "blocking_checks" {
+  description = "Volume, continuity and API drift checks that stop publishing instead of only warning (recorded, metered and alarmed): any of item_count_changed_same_snapshot, songs_below_trailing_median, playlist_missing, empty_day (build_tables), field_share_dropped, unknown_item_type, unknown_field (normalize_items), or \"all\". Empty (the default): every check only warns."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for check in var.blocking_checks : contains(["item_count_changed_same_snapshot", "songs_below_trailing_median", "playlist_missing", "empty_day", "field_share_dropped", "unknown_item_type", "unknown_field", "all"], check)])
+    error_message = "blocking_checks may hold only item_count_changed_same_snapshot, songs_below_trailing_median, playlist_missing, empty_day, field_share_dropped, unknown_item_type, unknown_field or all."
+  }
+}

@@ -48,6 +48,7 @@ def _run(args: argparse.Namespace) -> int:
     from extract_lambda import local as extract
 
     from .analysis.command import summarize_run
+    from .analysis.health import summarize_health
     from .local_workflow import transform
 
     lake = os.path.abspath(args.lake)
@@ -78,8 +79,11 @@ def _run(args: argparse.Namespace) -> int:
                 )
     print("[2/3] transform (the Glue workflow's jobs, on local Spark, every date in one pass)", flush=True)
     transform(lake, _selection([",".join(sorted(set(extracted)))]))
-    print("[3/3] analyze (the sql/ queries, on DuckDB)", flush=True)
-    summarize_run(lake, args.plot or os.path.join(lake, "charts"))
+    print("[3/3] analyze (the sql/ queries, on DuckDB; then the API's health)", flush=True)
+    plot_dir = args.plot or os.path.join(lake, "charts")
+    summarize_run(lake, plot_dir)
+    print(flush=True)
+    summarize_health(lake, plot_dir)
     return 0
 
 
@@ -88,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     from extract_lambda import local as extract
 
     from .analysis import command as analyze
+    from .analysis import health
     from .snowflake import command as load_snowflake
 
     parser = argparse.ArgumentParser(prog="spotify-etl", description=__doc__)
@@ -121,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
     analyze_parser = commands.add_parser("analyze", help="run the sql/ questions on DuckDB (or Athena)")
     analyze.configure_parser(analyze_parser)
     analyze_parser.set_defaults(handler=analyze.main)
+
+    health_parser = commands.add_parser(
+        "health", help="how the Spotify API answered, per date (api_health): drift table and chart"
+    )
+    health.configure_parser(health_parser)
+    health_parser.set_defaults(handler=health.main)
 
     snowflake_parser = commands.add_parser(
         "load-snowflake", help="load the published dates into Snowflake (or a local fakesnow)"

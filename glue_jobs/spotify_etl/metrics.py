@@ -47,6 +47,33 @@ JOB_DURATION = "JobDuration"
 ALARMED_METRICS = (DATES_PUBLISHED, VOLUME_WARNINGS, API_DRIFT_WARNINGS)
 """Metrics an alarm watches without a dimension (terraform/monitoring.tf)."""
 
+DIMENSIONS: dict[str, tuple[tuple[str, ...], ...]] = {
+    DATES_PUBLISHED: ((),),
+    DATES_NOT_PUBLISHED: ((),),
+    ROWS: (("Table",),),
+    ITEMS_SKIPPED: (("Reason",),),
+    QUARANTINED: (("Level",),),
+    RULE_VIOLATIONS: (("Rule",),),
+    VOLUME_WARNINGS: ((), ("Check",)),
+    API_DRIFT_WARNINGS: ((), ("Check",)),
+    FIELD_PRESENCE: (("Field",),),
+    JOB_DURATION: (("Job",),),
+}
+"""Every metric, with the sets of dimension names it is put with (a CloudWatch metric is its name
+plus its exact dimensions: ``()`` is the total without a dimension). The dashboard and the alarms
+in terraform/monitoring.tf are checked against this by tests/terraform."""
+
+VOLUME_CHECKS = (
+    "item_count_changed_same_snapshot",
+    "songs_below_trailing_median",
+    "playlist_missing",
+    "empty_day",
+)
+"""build_tables' volume and continuity checks: the values of VolumeWarnings' dimension Check."""
+
+API_DRIFT_CHECKS = ("field_share_dropped", "unknown_item_type", "unknown_field")
+"""normalize_items' API drift checks: the values of ApiDriftWarnings' dimension Check."""
+
 PUT_BATCH = 500
 """Metric data per PutMetricData call (the API takes up to 1,000 and 1 MB)."""
 

@@ -9,11 +9,18 @@ from __future__ import annotations
 
 from spotify_etl import lake_layout
 from spotify_etl.catalog.glue_catalog import PARQUET_INPUT_FORMAT, PARQUET_OUTPUT_FORMAT, PARQUET_SERDE
-from spotify_etl.schemas import PARTITION_COLUMN, TABLES, catalog_columns
+from spotify_etl.schemas import CATALOG_TABLES, PARTITION_COLUMN, TABLE_DESCRIPTIONS, catalog_columns
 
 
 def test_one_catalog_table_per_schema_table(tf):
-    assert set(tf.local("catalog_tables")) == set(TABLES)
+    """The four curated tables and api_health (the API drift sentinel), nothing else."""
+    assert set(tf.local("catalog_tables")) == set(CATALOG_TABLES)
+    assert "api_health" in tf.local("catalog_tables")
+
+
+def test_descriptions_are_the_schemas(tf):
+    for table, definition in tf.local("catalog_tables").items():
+        assert definition["description"] == TABLE_DESCRIPTIONS[table], table
 
 
 def test_columns_and_types_match_schemas_in_order(tf):

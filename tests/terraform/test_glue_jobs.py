@@ -218,3 +218,33 @@ def test_failed_glue_runs_are_reported(tf):
         assert f'"{state}"' in rule
     target = tf.resource("aws_cloudwatch_event_target", "glue_job_failed")
     assert target["arn"] == "${aws_sns_topic.alarms.arn}"
+
+
+HEALTH_ARGUMENTS = {
+    "metrics_namespace": "${local.metrics_namespace}",
+    "catalog_database": "${aws_glue_catalog_database.lake.name}",
+    "blocking_checks": "${local.blocking_checks_argument}",
+    "min_volume_share": "${tostring(var.min_volume_share)}",
+    "max_field_share_drop": "${tostring(var.max_field_share_drop)}",
+}
+"""The health arguments (issue 18) and the Terraform value each job gets for them."""
+
+
+def test_every_health_argument_a_job_reads_is_passed(tf):
+    """A job whose JobSpec reads a health argument gets it, from the one place Terraform keeps
+    it: without --metrics_namespace a job puts no metric and the alarms would watch nothing."""
+    for name, job in tf.local("glue_jobs").items():
+        spec = job_specs()[name]
+        wanted = {argument for argument in spec.arguments if argument in HEALTH_ARGUMENTS}
+        passed = {argument: job["arguments"].get(f"--{argument}") for argument in wanted}
+        assert passed == {argument: HEALTH_ARGUMENTS[argument] for argument in wanted}, name
+    readers = {spec.name for spec in WORKFLOW if "metrics_namespace" in spec.arguments}
+    assert readers == set(job_specs()), "both jobs put metrics: both read --metrics_namespace"
+
+
+def test_blocking_checks_default_to_none(tf):
+    """No check blocks unless configured; a job argument needs a value, so none is "none"."""
+    assert tf.variables["blocking_checks"]["default"] == []
+    assert tf.local("blocking_checks_argument") == (
+        '${length(var.blocking_checks) > 0 ? join(",", var.blocking_checks) : "none"}'
+    )

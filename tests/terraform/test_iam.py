@@ -123,3 +123,15 @@ def test_the_lambda_reads_and_writes_only_the_spotify_secret(tf):
     actions = sorted(action for statement in secret for action in statement["actions"])
     assert actions == ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"]
     assert all(s["resources"] == ["${aws_secretsmanager_secret.spotify.arn}"] for s in secret)
+
+
+def test_the_glue_role_puts_metrics_into_glues_and_the_projects_namespace_only(tf):
+    """The jobs put their health metrics (spotify_etl.metrics) into local.metrics_namespace, the
+    namespace the alarms watch; PutMetricData has no resource, so the condition is the limit."""
+    statements = policy_documents(tf)["glue"]["statement"]
+    (metrics,) = [s for s in statements if "cloudwatch:PutMetricData" in s["actions"]]
+    assert metrics["actions"] == ["cloudwatch:PutMetricData"]
+    (condition,) = metrics["condition"]
+    assert condition["test"] == "StringEquals"
+    assert condition["variable"] == "cloudwatch:namespace"
+    assert sorted(condition["values"]) == ["${local.metrics_namespace}", "Glue"]

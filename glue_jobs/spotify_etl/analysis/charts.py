@@ -18,6 +18,7 @@ from matplotlib.ticker import MaxNLocator
 
 TOP_ARTISTS_PNG = "top_artists.png"
 CHART_MOVEMENT_PNG = "chart_movement.png"
+API_HEALTH_PNG = "api_health.png"
 MAX_DATE_TICKS = 15
 """At most this many date labels on the x axis (a label every n-th date beyond that)."""
 
@@ -117,6 +118,52 @@ def plot_chart_movement(history: pd.DataFrame, path: str, playlist: str | None =
         axes.set_ylabel("place on the playlist (1 = top)")
         axes.set_title(f"Chart movement: {movement.playlist_name}, top {len(movement.series)} songs")
         axes.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small", frameon=False)
+    return _save(figure, path)
+
+
+@dataclass
+class FieldPresence:
+    """Share of items with each field the jobs read, per snapshot date (the api_health table)."""
+
+    dates: list[str]
+    series: dict[str, list[float | None]] = field(default_factory=dict)
+    """field -> its share of items in percent on each of ``dates`` (None: not measured that date,
+    or no items)."""
+
+
+def field_presence_data(health: pd.DataFrame) -> FieldPresence:
+    """From the api_health rows (columns snapshot_date, measure, name, share): the
+    ``field_present`` measure as one series per field, in percent, over every date of the table."""
+    dates = sorted(str(d) for d in health["snapshot_date"].unique())
+    rows = health[health["measure"] == "field_present"]
+    presence = FieldPresence(dates=dates)
+    for name, field_rows in rows.groupby("name", sort=True):
+        shares = {
+            str(d): None if pd.isna(s) else round(float(s) * 100, 1)
+            for d, s in zip(field_rows["snapshot_date"], field_rows["share"], strict=True)
+        }
+        presence.series[str(name)] = [shares.get(date) for date in dates]
+    return presence
+
+
+def plot_field_presence(health: pd.DataFrame, path: str) -> str:
+    """Lines of each field's share of items over the snapshot dates (a fall is the API dropping
+    a field); one date draws points. Returns ``path``."""
+    presence = field_presence_data(health)
+    figure = _figure(width=10, height=5.5)
+    axes = figure.add_subplot()
+    if not presence.series:
+        _no_data(axes)
+    else:
+        x = list(range(len(presence.dates)))
+        for name, shares in presence.series.items():
+            axes.plot(x, [float("nan") if s is None else s for s in shares], marker="o", label=name)
+        step = max(1, math.ceil(len(x) / MAX_DATE_TICKS))
+        axes.set_xticks(x[::step], presence.dates[::step], rotation=30, ha="right")
+        axes.set_ylim(-5, 105)
+        axes.set_ylabel("% of items with the field present and not null")
+        axes.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small", frameon=False)
+    axes.set_title("Field presence per snapshot date (api_health)")
     return _save(figure, path)
 
 

@@ -1,4 +1,5 @@
-"""The local catalog: a DuckDB file with one view per curated table, as Athena sees them.
+"""The local catalog: a DuckDB file with one view per catalog table (the curated tables and
+api_health), as Athena sees them.
 
 ``make run`` and the analysis commands query ``<lake>/catalog.duckdb`` the way Athena queries the
 Glue Data Catalog: the same table names, ``snapshot_date`` a string partition column. The views
@@ -17,6 +18,7 @@ from pyspark.sql.types import (
     BooleanType,
     DataType,
     DateType,
+    DoubleType,
     IntegerType,
     LongType,
     StringType,
@@ -25,12 +27,13 @@ from pyspark.sql.types import (
 )
 
 from ..lake_layout import is_s3, join, local_catalog_path, table_path
-from ..schemas import PARTITION_COLUMN, TABLES
+from ..schemas import CATALOG_TABLES, PARTITION_COLUMN
 
 _DUCKDB_TYPES: dict[type[DataType], str] = {
     StringType: "VARCHAR",
     IntegerType: "INTEGER",
     LongType: "BIGINT",
+    DoubleType: "DOUBLE",
     BooleanType: "BOOLEAN",
     DateType: "DATE",
     TimestampType: "TIMESTAMP",
@@ -65,13 +68,13 @@ def view_sql(lake_path: str, table: str) -> str:
         )
     else:
         columns = ", ".join(
-            f'CAST(NULL AS {duckdb_type(field.dataType)}) AS "{field.name}"' for field in TABLES[table].fields
+            f'CAST(NULL AS {duckdb_type(f.dataType)}) AS "{f.name}"' for f in CATALOG_TABLES[table].fields
         )
         source = f"SELECT {columns} WHERE false"
     return f'CREATE OR REPLACE VIEW "{table}" AS {source}'
 
 
-def register_tables(lake_path: str, tables: Iterable[str] = TABLES) -> str:
+def register_tables(lake_path: str, tables: Iterable[str] = CATALOG_TABLES) -> str:
     """Create or refresh ``<lake>/catalog.duckdb`` with a view per table; return its path.
 
     Paths in the views are absolute, so the catalog works from any working directory.

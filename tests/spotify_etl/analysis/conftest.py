@@ -35,6 +35,7 @@ from pyspark.sql.types import (
     BooleanType,
     DataType,
     DateType,
+    DoubleType,
     IntegerType,
     LongType,
     StringType,
@@ -42,7 +43,7 @@ from pyspark.sql.types import (
 )
 
 from spotify_etl.lake_layout import table_partition_path
-from spotify_etl.schemas import TABLES, data_columns
+from spotify_etl.schemas import CATALOG_TABLES, data_columns
 
 D1, D2, D3 = "2026-11-18", "2026-11-19", "2026-11-20"
 DATES = (D1, D2, D3)
@@ -82,6 +83,7 @@ def arrow_type(data_type: DataType) -> pa.DataType:
         StringType: pa.string(),
         IntegerType: pa.int32(),
         LongType: pa.int64(),
+        DoubleType: pa.float64(),
         BooleanType: pa.bool_(),
         DateType: pa.date32(),
         TimestampType: pa.timestamp("us"),
@@ -91,7 +93,7 @@ def arrow_type(data_type: DataType) -> pa.DataType:
 
 def write_partition(lake: str, table: str, snapshot_date: str, rows: list[dict[str, Any]]) -> None:
     """One partition as Spark lays it out: ``snapshot_date=D/part-*.parquet``, data columns only."""
-    fields = data_columns(TABLES[table])
+    fields = data_columns(CATALOG_TABLES[table])
     schema = pa.schema([pa.field(f.name, arrow_type(f.dataType)) for f in fields])
     table_data = pa.Table.from_pylist(
         [{f.name: row.get(f.name) for f in fields} for row in rows], schema=schema

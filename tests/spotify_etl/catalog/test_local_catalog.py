@@ -12,7 +12,7 @@ import pytest
 
 from spotify_etl.catalog.local_catalog import duckdb_type, register_tables
 from spotify_etl.lake_layout import local_catalog_path, table_partition_path
-from spotify_etl.schemas import TABLES, data_columns
+from spotify_etl.schemas import CATALOG_TABLES, TABLES, data_columns
 
 
 def _write_artists(lake: str, snapshot_date: str, names: list[str]) -> None:
@@ -57,6 +57,16 @@ def test_views_over_files_and_typed_empty_views(tmp_path: Path) -> None:
         assert _columns(catalog, table) == [(f.name, duckdb_type(f.dataType)) for f in TABLES[table].fields]
     assert dict(_columns(catalog, "song"))["artist_ids"] == "VARCHAR[]"
     assert dict(_columns(catalog, "album"))["release_date"] == "DATE"
+    # api_health (normalize_items) too: a lake from before it exists reads as an empty table.
+    assert _query(catalog, "SELECT count(*) FROM api_health") == [(0,)]
+    assert _columns(catalog, "api_health") == [
+        ("measure", "VARCHAR"),
+        ("name", "VARCHAR"),
+        ("count", "BIGINT"),
+        ("total", "BIGINT"),
+        ("share", "DOUBLE"),
+        ("snapshot_date", "VARCHAR"),
+    ]
 
 
 def test_register_is_idempotent_and_picks_up_new_tables(tmp_path: Path) -> None:
@@ -73,7 +83,7 @@ def test_register_is_idempotent_and_picks_up_new_tables(tmp_path: Path) -> None:
             row[0]
             for row in connection.sql("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()
         }
-    assert views == set(TABLES)
+    assert views == set(CATALOG_TABLES) == {*TABLES, "api_health"}
 
     # A later partition is seen without registering again (the view reads the files at query time).
     _write_artists(lake, "2026-11-21", ["Cleo"])

@@ -27,9 +27,39 @@ STAGED_ITEM_FIELDS = tuple(
 )
 """The staged columns taken from the item object (``item_fields``); the rest come from its line."""
 
-ITEM_FLAG_COLUMNS = ("added_at_placeholder",)
-"""Item columns that are not staged but counted in the report: the item's ``added_at`` was the
-1970 placeholder (``ADDED_AT_PLACEHOLDER_SECONDS``)."""
+ITEM_FLAG_COLUMNS = ("added_at_placeholder", "fields_present", "item_shape", "item_type")
+"""Item columns that are not staged but counted in the reports and the api_health table: the
+item's ``added_at`` was the 1970 placeholder (``ADDED_AT_PLACEHOLDER_SECONDS``), which of
+``PRESENCE_FIELDS`` the API sent (a bit each), the shape it came in and its type."""
+
+ITEM_LEVEL_FIELDS = ("added_at", "added_by")
+"""Fields of the playlist item object itself: their share is of every item."""
+
+PRESENCE_FIELDS: tuple[str, ...] = (
+    *ITEM_LEVEL_FIELDS,
+    "name",
+    "duration_ms",
+    "explicit",
+    "popularity",
+    "isrc",
+    "external_urls",
+    "artists",
+    "artist.name",
+    "album.id",
+    "album.name",
+    "album.album_type",
+    "album.release_date",
+    "album.release_date_precision",
+    "album.total_tracks",
+    "album.artists",
+)
+"""The API fields the jobs read, as the drift sentinel names them: the share of items (or, past
+ITEM_LEVEL_FIELDS, of songs) in which each is present and not null (a name: not blank; a list:
+not empty). Popularity left development-mode apps in February 2026: a share that falls is how
+such a change shows."""
+
+KNOWN_ITEM_TYPES = ("track", "episode")
+"""The item types the jobs know (anything else is skipped as ``unsupported_type``)."""
 
 ITEM_VALUE_COLUMNS = frozenset(("parsed", *STAGED_ITEM_FIELDS, *ITEM_FLAG_COLUMNS))
 """What an item row carries of the item itself: the parsed struct, or its flattened columns."""
@@ -142,6 +172,44 @@ def added_at(text: Column) -> tuple[Column, Column]:
     return F.when(~placeholder, parsed), placeholder
 
 
+def _present(value: Column, kind: str = "value") -> Column:
+    if kind == "text":
+        return value.isNotNull() & (F.trim(value) != "")
+    if kind == "list":
+        return value.isNotNull() & (F.size(value) > 0)
+    return value.isNotNull()
+
+
+def presence_bits(parsed: Column) -> Column:
+    """The ``PRESENCE_FIELDS`` the item object holds, one bit each (bit i: field i), as an int."""
+    entity = F.coalesce(parsed["item"], parsed["track"])
+    album = entity["album"]
+    artists = entity["artists"]
+    present = {
+        "added_at": _present(parsed["added_at"], "text"),
+        "added_by": _present(parsed["added_by"]["id"], "text"),
+        "name": _present(entity["name"], "text"),
+        "duration_ms": _present(entity["duration_ms"]),
+        "explicit": _present(entity["explicit"]),
+        "popularity": _present(entity["popularity"]),
+        "isrc": _present(entity["external_ids"]["isrc"], "text"),
+        "external_urls": _present(entity["external_urls"]["spotify"], "text"),
+        "artists": _present(artists, "list"),
+        "artist.name": _present(F.get(artists, 0)["name"], "text"),
+        "album.id": _present(album["id"], "text"),
+        "album.name": _present(album["name"], "text"),
+        "album.album_type": _present(album["album_type"], "text"),
+        "album.release_date": _present(album["release_date"], "text"),
+        "album.release_date_precision": _present(album["release_date_precision"], "text"),
+        "album.total_tracks": _present(album["total_tracks"]),
+        "album.artists": _present(album["artists"], "list"),
+    }
+    bits = F.lit(0)
+    for index, name in enumerate(PRESENCE_FIELDS):
+        bits = bits + F.when(F.coalesce(present[name], F.lit(False)), F.lit(1 << index)).otherwise(F.lit(0))
+    return bits
+
+
 def item_fields(parsed: Column) -> list[Column]:
     """The staged columns that come from one parsed item object, whichever shape the API served,
     and the ``ITEM_FLAG_COLUMNS``."""
@@ -169,6 +237,11 @@ def item_fields(parsed: Column) -> list[Column]:
         artist_refs(album["artists"]).alias("album_artists"),
         artist_refs(entity["artists"]).alias("artists"),
         placeholder.alias("added_at_placeholder"),
+        presence_bits(parsed).alias("fields_present"),
+        F.when(parsed["item"].isNotNull(), F.lit("item"))
+        .when(parsed["track"].isNotNull(), F.lit("track"))
+        .alias("item_shape"),
+        entity["type"].alias("item_type"),
     ]
 
 

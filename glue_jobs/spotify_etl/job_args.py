@@ -137,3 +137,36 @@ def to_argv(args: Mapping[str, Any]) -> list[str]:
         if value is not None:
             argv += [f"--{name}", str(value)]
     return argv
+
+
+def parse_blocking_checks(value: str | None, known: Sequence[str]) -> frozenset[str]:
+    """``--blocking_checks``: the warning checks that stop a date from being published. ``none``
+    (or unset) for none, ``all`` for every check of ``known``, or a comma list of their names.
+    Raises ``JobArgumentError`` naming an unknown check and listing the known ones."""
+    text = (value or "").strip()
+    if text.lower() in ("", "none"):
+        return frozenset()
+    if text.lower() == "all":
+        return frozenset(known)
+    names = {name.strip() for name in text.split(",") if name.strip()}
+    unknown = sorted(names - set(known))
+    if unknown:
+        raise JobArgumentError(
+            f"--blocking_checks: unknown check(s) {', '.join(unknown)}; give none, all, or a comma list of "
+            f"{', '.join(known)}"
+        )
+    return frozenset(names)
+
+
+def parse_fraction(value: str | None, name: str, default: float) -> float:
+    """A job argument that is a share from 0 to 1 (``--min_volume_share 0.5``); ``default`` when
+    unset. Raises ``JobArgumentError`` naming the argument."""
+    if value is None or not str(value).strip():
+        return default
+    try:
+        parsed = float(value)
+    except ValueError:
+        parsed = -1.0
+    if not 0.0 <= parsed <= 1.0:
+        raise JobArgumentError(f"--{name} must be a number from 0 to 1 (a share), got {value!r}")
+    return parsed

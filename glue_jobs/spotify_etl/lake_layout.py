@@ -34,6 +34,13 @@ def is_snapshot_date(value: object) -> bool:
     return True
 
 
+def date_of_path(path: str) -> str:
+    """The snapshot date of the ``snapshot_date=YYYY-MM-DD`` folder a file lies in ("" when none)."""
+    folder = path.rstrip("/").rsplit("/", 2)[-2] if path.count("/") else ""
+    prefix = f"{PARTITION_COLUMN}="
+    return folder[len(prefix) :] if folder.startswith(prefix) else ""
+
+
 def partition(snapshot_date: str) -> str:
     return f"{PARTITION_COLUMN}={snapshot_date}"
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from pyspark.sql import Column, DataFrame, SparkSession
@@ -103,38 +103,56 @@ class RawFiles:
 
 _RAW_FILE = re.compile(rf"/{PARTITION_COLUMN}=(\d{{4}}-\d{{2}}-\d{{2}})/[^/]+\.jsonl\.gz$")
 """A raw file directly inside its date folder: ``.../snapshot_date=YYYY-MM-DD/<run_id>.jsonl.gz``."""
+_MANIFEST = re.compile(rf"/{PARTITION_COLUMN}=(\d{{4}}-\d{{2}}-\d{{2}})/[^/]+\.manifest\.json$")
 
 
-def list_raw_root(spark: SparkSession, raw_path: str) -> dict[str, dict[str, int]]:
-    """Every raw file under the raw root, by snapshot date: ``{date: {path: bytes}}``.
+@dataclass(frozen=True)
+class RawListing:
+    """Every raw file under the raw root, by snapshot date (``{date: {path: bytes}}``), and every
+    extract run's manifest (``{date: [path, ...]}``); ``files`` keys are the dates raw holds."""
+
+    files: dict[str, dict[str, int]]
+    manifests: dict[str, list[str]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.files)
+
+    def manifests_of(self, dates: Sequence[str]) -> list[str]:
+        return sorted(path for day in dates for path in self.manifests.get(day, []))
+
+
+def list_raw_root(spark: SparkSession, raw_path: str) -> RawListing:
+    """Every raw file and manifest under the raw root, by snapshot date.
 
     One recursive listing (on S3 a flat, paginated LIST of the prefix rather than one request per
-    date folder), names and sizes only, on the driver. Manifests and other files are not raw
-    files; a folder whose name is not a real date is ignored. A missing root gives ``{}``.
+    date folder), names and sizes only, on the driver. Other files are neither; a folder whose
+    name is not a real date is ignored. A missing root gives an empty listing.
     """
     jvm = spark.sparkContext._jvm
     root = jvm.org.apache.hadoop.fs.Path(raw_path.rstrip("/"))
     filesystem = root.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    files: dict[str, dict[str, int]] = {}
+    manifests: dict[str, list[str]] = {}
     if not filesystem.exists(root):
-        return {}
-    found: dict[str, dict[str, int]] = {}
+        return RawListing(files, manifests)
     listing = filesystem.listFiles(root, True)
     while listing.hasNext():
         status = listing.next()
         path = str(status.getPath().toString())
-        match = _RAW_FILE.search(path)
-        if match and is_snapshot_date(match.group(1)):
-            found.setdefault(match.group(1), {})[path] = int(status.getLen())
-    return found
+        if (match := _RAW_FILE.search(path)) and is_snapshot_date(match.group(1)):
+            files.setdefault(match.group(1), {})[path] = int(status.getLen())
+        elif (match := _MANIFEST.search(path)) and is_snapshot_date(match.group(1)):
+            manifests.setdefault(match.group(1), []).append(path)
+    return RawListing(files, manifests)
 
 
-def raw_files_of(listing: dict[str, dict[str, int]], dates: Sequence[str]) -> RawFiles:
+def raw_files_of(listing: RawListing, dates: Sequence[str]) -> RawFiles:
     """The files of ``dates`` in a ``list_raw_root`` listing (dates without files are left out)."""
-    sizes = {path: size for day in dates for path, size in listing.get(day, {}).items()}
+    sizes = {path: size for day in dates for path, size in listing.files.get(day, {}).items()}
     return RawFiles(
         readable=tuple(sorted(path for path, size in sizes.items() if size > 0)),
         empty=tuple(sorted(path for path, size in sizes.items() if size == 0)),
-        dates=tuple(sorted(day for day in dates if listing.get(day))),
+        dates=tuple(sorted(day for day in dates if listing.files.get(day))),
     )
 
 
@@ -226,3 +244,40 @@ def read_raw_lines(spark: SparkSession, paths: Sequence[str], empty: Sequence[st
         lambda row: decode_raw_file(row.path, bytes(row.content))
     )
     return spark.createDataFrame(lines, RAW_LINE_SCHEMA).unionByName(empties)
+
+
+def first_line(content: bytes, step: int = 1 << 16) -> str | None:
+    """The first line of a gzip'd raw file, decompressing only as far as its end (or the whole
+    first gzip member); None when the file is empty or damaged before a complete line."""
+    decompressor = zlib.decompressobj(wbits=31)
+    text = b""
+    try:
+        for start in range(0, len(content), step):
+            text += decompressor.decompress(content[start : start + step])
+            if b"\n" in text or decompressor.eof:
+                break
+    except zlib.error:
+        return None
+    line, newline, _ = text.partition(b"\n")
+    if not newline and not decompressor.eof:
+        return None
+    return line.decode("utf-8", errors="replace") if line.strip() else None
+
+
+def map_first_lines(
+    spark: SparkSession, paths: Sequence[str], function: Callable[[str | None], list[str]]
+) -> dict[str, list[str]]:
+    """``function(first line)`` of each raw file of ``paths``, on the executors: ``{path: result}``
+    (a few strings per file reach the driver, never the lines)."""
+    if not paths:
+        return {}
+    files = spark.read.format("binaryFile").load(list(paths)).select("path", "content")
+    mapped = files.rdd.map(lambda row: (row.path, function(first_line(bytes(row.content)))))
+    return dict(mapped.collect())
+
+
+def read_manifests(spark: SparkSession, paths: Sequence[str], schema: StructType) -> DataFrame:
+    """The extract runs' manifests (pretty-printed JSON documents) read with ``schema``, with the
+    date of each manifest's folder as ``snapshot_date``."""
+    manifests = spark.read.schema(schema).option("multiLine", "true").json(list(paths))
+    return manifests.withColumn(PARTITION_COLUMN, folder_snapshot_date(F.col("_metadata.file_path")))

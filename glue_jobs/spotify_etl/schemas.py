@@ -15,6 +15,7 @@ from pyspark.sql.types import (
     DoubleType,
     IntegerType,
     LongType,
+    MapType,
     StringType,
     StructField,
     StructType,
@@ -141,6 +142,24 @@ ENVELOPE_SCHEMA = _struct(
 )
 """A whole raw envelope v1 line, typed: what the fast path parses in one pass (only the fields
 the jobs use; Spark skips the rest of the API's objects)."""
+
+
+HTTP_OUTCOME_SCHEMA = _struct(
+    status=IntegerType(),
+    requests=IntegerType(),
+    responses=MapType(StringType(), IntegerType()),
+    retries=IntegerType(),
+)
+"""How one playlist's requests went (the extract manifest's ``http``: final status, requests sent,
+answers per status, repeated requests)."""
+
+MANIFEST_SCHEMA = _struct(
+    run_id=StringType(),
+    snapshot_date=StringType(),
+    playlists=ArrayType(_struct(playlist_id=StringType(), status=StringType(), http=HTTP_OUTCOME_SCHEMA)),
+)
+"""What the jobs read of an extract run's ``<run_id>.manifest.json`` (docs/raw_contract.md):
+each playlist's HTTP outcome, for the api_health table."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,7 +296,10 @@ API_HEALTH_MEASURES: dict[str, str] = {
     "item_shape": "items served in the 2026 shape (name 'item') or the older one ('track')",
     "item_type": "items of each type (name: track, episode, or a type Spotify added)",
     "unknown_field": "raw objects with a field the jobs' schema does not know (name: its path)",
-    "http_status": "playlists whose extraction ended with each HTTP status (name: 200, 403, ...)",
+    "http_status": "playlists whose extraction ended with each HTTP status (name: 200, 403, ...; "
+    "none: no answer)",
+    "http_responses": "the extraction's HTTP answers per status (name: 200, 429, 503, ...) and its retries "
+    "(name: retries), of every request",
 }
 
 HEALTH_TABLES: dict[str, StructType] = {"api_health": API_HEALTH_SCHEMA}

@@ -101,7 +101,8 @@ def test_the_listing_is_by_date_and_ignores_what_is_not_a_raw_file(spark, tmp_pa
     (tmp_path / "snapshot_date=2026-11-18" / "nested" / "x.jsonl.gz").write_bytes(b"")
     listing = list_raw_root(spark, str(tmp_path))
     assert sorted(listing) == ["2026-11-18", "2026-11-20"]  # not a real date, not a date folder: out
-    assert [path.rsplit("/", 2)[1:] for path in listing["2026-11-18"]] == [
+    assert [p.rsplit("/", 1)[1] for p in listing.manifests_of(["2026-11-20"])] == ["run1.manifest.json"]
+    assert [path.rsplit("/", 2)[1:] for path in listing.files["2026-11-18"]] == [
         ["snapshot_date=2026-11-18", "run.jsonl.gz"]
     ]
     chosen = raw_files_of(listing, ["2026-11-18", "2026-11-19"])
@@ -109,7 +110,8 @@ def test_the_listing_is_by_date_and_ignores_what_is_not_a_raw_file(spark, tmp_pa
 
 
 def test_a_missing_raw_root_lists_nothing(spark, tmp_path):
-    assert list_raw_root(spark, str(tmp_path / "nowhere")) == {}
+    listing = list_raw_root(spark, str(tmp_path / "nowhere"))
+    assert (listing.files, listing.manifests) == ({}, {})
 
 
 def test_folder_snapshot_date_reads_the_folder_of_a_path(spark):

@@ -31,6 +31,7 @@ BUILD_TABLES = JobSpec(
         "metrics_namespace",
         "blocking_checks",
         "min_volume_share",
+        "max_item_count_change",
     ),
 )
 WORKFLOW: tuple[JobSpec, ...] = (NORMALIZE_ITEMS, BUILD_TABLES)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,7 +21,8 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from .. import lake_layout as layout
-from ..job_args import JobArgumentError
+from .. import metrics, volume
+from ..job_args import JobArgumentError, parse_blocking_checks, parse_fraction
 from ..lake_io import partition_dates, read_partitions, write_document, write_partitions
 from ..quality import check_quality
 from ..quality import failure_message as quality_failure
@@ -29,6 +31,7 @@ from ..reconcile import Reconciliation, reconcile
 from ..reconcile import failure_message as reconciliation_failure
 from ..schemas import (
     PARTITION_COLUMN,
+    PLAYLIST_SCHEMA,
     QUARANTINE_SCHEMA,
     STAGED_ITEM_SCHEMA,
     STAGED_PLAYLIST_SCHEMA,
@@ -95,10 +98,16 @@ def not_staged_reason(lake_path: str, snapshot_date: str) -> str:
             f"no valid input: none of its {report.get('lines_read')} raw line(s) is a valid raw envelope "
             f"v1 (quarantined: {report.get('quarantined')}); fix or re-extract, then rerun this date"
         )
+    if report.get("status") == "blocked_by_api_drift":
+        return (
+            f"held back by the blocking API drift check(s) {report.get('blocked_by')}: "
+            f"{report.get('api_drift')}; look at the api_health table (spotify-etl health), then rerun "
+            "this date (with --blocking_checks none if the change is expected)"
+        )
     return RUN_NORMALIZE_FIRST
 
 
-def _metrics(
+def _measure(
     tables: Mapping[str, DataFrame], items: DataFrame, playlists: DataFrame, quarantine: DataFrame
 ) -> list[dict[str, Any]]:
     """Per date: rows of each table, staged items per skip reason, items read (the playlists'
@@ -163,17 +172,97 @@ def register_catalog(args: Mapping[str, Any], snapshot_dates: Sequence[str]) -> 
     return {}
 
 
-def _reconciliation(snapshot_date: str, metrics: list[dict[str, Any]]) -> Reconciliation:
+def _rows(measured: list[dict[str, Any]], snapshot_date: str, table: str) -> int:
+    return sum(
+        row["count"]
+        for row in measured
+        if row[PARTITION_COLUMN] == snapshot_date and row["kind"] == "rows" and row["name"] == table
+    )
+
+
+def _volume_warnings(
+    spark: SparkSession,
+    lake_path: str,
+    args: Mapping[str, Any],
+    run_playlists: DataFrame,
+    staged: Sequence[str],
+    measured: list[dict[str, Any]],
+) -> dict[str, dict[str, tuple[int, list[str]]]]:
+    """The volume and continuity checks of the staged dates (volume.py) against the published
+    dates before them: ``{date: {check: (count, sample)}}``."""
+    if not staged:
+        return {}
+    root = layout.table_path(lake_path, "playlist")
+    needed = volume.history_dates_needed(staged, partition_dates(spark, root))
+    history = read_partitions(spark, root, PLAYLIST_SCHEMA, needed)
+    history_songs = {}
+    if needed:
+        totals = history.groupBy(PARTITION_COLUMN).agg(F.sum("song_count").alias("songs")).collect()
+        history_songs = {row[PARTITION_COLUMN]: row["songs"] for row in totals}
+    found = volume.volume_checks(
+        {day: _rows(measured, day, "song") for day in staged},
+        history_songs,
+        parse_fraction(args.get("min_volume_share"), "min_volume_share", volume.DEFAULT_MIN_VOLUME_SHARE),
+    )
+    change = parse_fraction(
+        args.get("max_item_count_change"), "max_item_count_change", volume.DEFAULT_MAX_ITEM_COUNT_CHANGE
+    )
+    for day, checks in volume.playlist_checks(spark, run_playlists, history, staged, needed, change).items():
+        found.setdefault(day, {}).update(checks)
+    return found
+
+
+def _run_metrics(
+    reports: Mapping[str, dict[str, Any]],
+    publish: Sequence[str],
+    not_published: Mapping[str, str],
+    seconds: float,
+) -> list[metrics.Metric]:
+    """The run's CloudWatch metrics (metrics.py): dates published and not, rows published per
+    table, skipped items per reason, each rule's violations, the volume warnings, the duration."""
+    rows: dict[str, int] = dict.fromkeys(TABLES, 0)
+    skipped: dict[str, int] = {}
+    violations: dict[str, int] = {}
+    warned: dict[str, int] = dict.fromkeys(metrics.VOLUME_CHECKS, 0)
+    for snapshot_date, report in reports.items():
+        for rule in report.get("data_quality", []):
+            violations[rule["rule"]] = violations.get(rule["rule"], 0) + rule["violations"]
+        for check, found in report.get("volume_checks", {}).items():
+            warned[check] += found["count"]
+        if snapshot_date in publish:
+            for table, count in report["rows"].items():
+                rows[table] += count
+            for reason, count in report["skipped"].items():
+                skipped[reason] = skipped.get(reason, 0) + count
+    put = [
+        metrics.Metric(metrics.DATES_PUBLISHED, len(publish)),
+        metrics.Metric(metrics.DATES_NOT_PUBLISHED, len(not_published)),
+        *(metrics.Metric(metrics.ROWS, n, dimensions={"Table": table}) for table, n in rows.items()),
+        *(
+            metrics.Metric(metrics.ITEMS_SKIPPED, n, dimensions={"Reason": reason})
+            for reason, n in skipped.items()
+        ),
+        *(
+            metrics.Metric(metrics.RULE_VIOLATIONS, n, dimensions={"Rule": rule})
+            for rule, n in violations.items()
+        ),
+        *metrics.warnings(metrics.VOLUME_WARNINGS, warned),
+        metrics.Metric(metrics.JOB_DURATION, round(seconds, 3), "Seconds", {"Job": BUILD_TABLES.name}),
+    ]
+    return put
+
+
+def _reconciliation(snapshot_date: str, measured: list[dict[str, Any]]) -> Reconciliation:
     def value(kind: str, name: str) -> int:
         return sum(
             row["count"]
-            for row in metrics
+            for row in measured
             if row[PARTITION_COLUMN] == snapshot_date and row["kind"] == kind and row["name"] == name
         )
 
     skipped = {
         row["name"]: row["count"]
-        for row in metrics
+        for row in measured
         if row[PARTITION_COLUMN] == snapshot_date and row["kind"] == "skipped"
     }
     return reconcile(
@@ -190,8 +279,12 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
     (each date's report under ``reports``). Raises ``DatesNotPublishedError`` (after publishing the
     dates that passed and writing every report) when a date was not published, and the catalog
     errors of ``glue_catalog.check_tables`` before anything is published."""
+    started = time.monotonic()
     lake_path = args["lake_path"]
     dates = resolve_dates(spark, args)
+    blocking = parse_blocking_checks(
+        args.get("blocking_checks"), metrics.API_DRIFT_CHECKS + metrics.VOLUME_CHECKS
+    )
     report_base = {"job": BUILD_TABLES.name, "run_id": args.get("run_id")}
 
     def write_report(snapshot_date: str, report: dict[str, Any]) -> None:
@@ -221,11 +314,12 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
         name: frame if name == "song" else frame.persist(StorageLevel.MEMORY_AND_DISK)
         for name, frame in build_tables(items, playlists).items()
     }
-    metrics = _metrics(tables, items, playlists, _quarantine(spark, lake_path, dates))
+    measured = _measure(tables, items, playlists, _quarantine(spark, lake_path, dates))
     staged = sorted(
-        {row[PARTITION_COLUMN] for row in metrics if row["kind"] == "rows" and row["name"] == "playlist"}
+        {row[PARTITION_COLUMN] for row in measured if row["kind"] == "rows" and row["name"] == "playlist"}
     )
     quality = check_quality(tables, staged)
+    warnings = _volume_warnings(spark, lake_path, args, tables["playlist"], staged, measured)
 
     reports: dict[str, dict[str, Any]] = {}
     not_published: dict[str, str] = {}
@@ -239,19 +333,21 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
                 "error": not_published[snapshot_date],
             }
             continue
-        balance = _reconciliation(snapshot_date, metrics)
-        rows = {
-            table: sum(
-                row["count"]
-                for row in metrics
-                if row[PARTITION_COLUMN] == snapshot_date and row["kind"] == "rows" and row["name"] == table
-            )
-            for table in TABLES
-        }
+        balance = _reconciliation(snapshot_date, measured)
+        rows = {table: _rows(measured, snapshot_date, table) for table in TABLES}
         results = quality[snapshot_date]
+        found = warnings.get(snapshot_date, {})
+        held = sorted(set(found) & blocking)
         problems = [
             m for m in (quality_failure(results, snapshot_date), reconciliation_failure(balance)) if m
         ]
+        if held:
+            problems.append(
+                f"volume check(s) {', '.join(held)} made blocking failed for snapshot_date={snapshot_date}: "
+                + "; ".join(detail for check in held for detail in found[check][1])
+                + ". Look at the playlist table and the raw files, then rerun this date (with "
+                "--blocking_checks none if the change is real)"
+            )
         if problems:
             not_published[snapshot_date] = "\n".join(problems)
         reports[snapshot_date] = {
@@ -263,6 +359,7 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
             "data_quality": [
                 {"rule": r.rule, "violations": r.violations, "sample": r.sample} for r in results
             ],
+            "volume_checks": {check: {"count": n, "sample": sample} for check, (n, sample) in found.items()},
             "published": False,
         }
 
@@ -293,6 +390,10 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
         "not_published": not_published,
         "reports": reports,
     }
+    summary["metrics"] = metrics.publish(
+        args.get(metrics.NAMESPACE_ARGUMENT),
+        _run_metrics(reports, publish, not_published, time.monotonic() - started),
+    )
     log.info("build_tables: published %s; not published %s", publish, sorted(not_published))
     if not_published:
         details = "\n".join(

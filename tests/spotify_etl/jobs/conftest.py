@@ -119,15 +119,16 @@ def write_corrupt_day(raw: Path) -> dict[str, Path]:
     return files
 
 
-def normalize_run(spark, lake: Path, snapshot_dates: str) -> dict:
-    """normalize_items over ``lake/raw`` for ``snapshot_dates`` (as the job argument reads it)."""
+def normalize_run(spark, lake: Path, snapshot_dates: str, **arguments: str) -> dict:
+    """normalize_items over ``lake/raw`` for ``snapshot_dates`` (as the job argument reads it),
+    with more job ``arguments`` if given."""
     args = {"raw_path": str(lake / "raw"), "lake_path": str(lake), "snapshot_dates": snapshot_dates}
-    return run_local_job(spark, NORMALIZE_ITEMS, normalize_items.run, args)
+    return run_local_job(spark, NORMALIZE_ITEMS, normalize_items.run, {**args, **arguments})
 
 
-def build_run(spark, lake: Path, snapshot_dates: str) -> dict:
+def build_run(spark, lake: Path, snapshot_dates: str, **arguments: str) -> dict:
     args = {"raw_path": str(lake / "raw"), "lake_path": str(lake), "snapshot_dates": snapshot_dates}
-    return run_local_job(spark, BUILD_TABLES, build_tables.run, args)
+    return run_local_job(spark, BUILD_TABLES, build_tables.run, {**args, **arguments})
 
 
 def normalize(spark, lake: Path, snapshot_date: str = DATE) -> dict:

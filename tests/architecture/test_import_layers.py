@@ -18,7 +18,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("raw_reader", "envelopes"),
     ("items", "quarantine"),
     ("snapshot_reader",),
-    ("tables", "quality", "reconcile"),
+    ("tables", "quality", "reconcile", "api_health", "volume"),
     ("lake_io", "job_args", "metrics"),
     ("catalog",),
     ("jobs",),

@@ -65,6 +65,9 @@ HEALTH: dict[str, list[tuple[str, str, int, int]]] = {  # date: (measure, name, 
         ("item_type", "audiobook", 1, 5),
         ("unknown_field", "item.restrictions", 1, 5),
         ("http_status", "200", 2, 2),
+        ("http_responses", "200", 9, 10),
+        ("http_responses", "429", 1, 10),
+        ("http_responses", "retries", 1, 10),
     ],
 }
 
@@ -144,7 +147,7 @@ def test_format_prints_every_measure_with_its_dates(health_lake: str) -> None:
     text = health.format_health(read(health_lake))
     assert text.startswith(f"API health (api_health): 4 snapshot date(s), {H1} to {H4}.")
     titles = [line.split(":")[0] for line in text.splitlines() if line.split(":")[0] in API_HEALTH_MEASURES]
-    assert titles == list(API_HEALTH_MEASURES)  # all five, in the schema's order
+    assert titles == list(API_HEALTH_MEASURES)  # all six, in the schema's order
     popularity = next(line for line in text.splitlines() if line.startswith("item.popularity"))
     assert popularity.split() == ["item.popularity", "100.0", "100.0", "0.0", "0.0"]
     audiobook = next(line for line in text.splitlines() if line.startswith("audiobook"))

@@ -49,7 +49,8 @@ def quarantine(lake: Path, snapshot_date: str) -> list[dict[str, Any]]:
 def report(lake: Path, snapshot_date: str, job: str) -> dict[str, Any]:
     found = json.loads(Path(report_path(str(lake), snapshot_date, job)).read_text())
     found.pop("catalog", None)  # where each lake's local catalog is
-    found.pop("api_drift", None)  # a comparison with the earlier dates: each lake has its own
+    for compared_with_earlier_dates in ("api_drift", "volume_checks"):  # each lake has its own history
+        found.pop(compared_with_earlier_dates, None)
     for key in ("raw_path", "files_read_thorough"):
         if key in found:
             found[key] = json.loads(json.dumps(found[key]).replace(str(lake), "LAKE"))

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from pyspark.sql import functions as F
 
-from spotify_etl.lake_layout import quarantine_path, report_path, table_path
+from spotify_etl.lake_layout import report_path, table_path
 from spotify_etl.schemas import TABLES
 
-from ..api_objects import envelope, item, write_raw
-from .conftest import BIG_ITEMS, DATE, build, normalize
-from .test_multi_date import small_day
+from .conftest import BIG_ITEMS, DATE
 
 
 def table_rows(spark, lake: Path, table: str, snapshot_date: str) -> list[tuple]:
@@ -46,25 +43,3 @@ def test_superseded_extraction_is_not_counted(spark, corrupt_day):
     pl1 = [r for r in table_rows(spark, lake, "song", DATE) if r[0] == "pl1"]
     # the 12:00 run of pl1 holds trk1 (position 0) and trk2 (position 4); the 06:00 run held trk3
     assert [(r[1], r[2]) for r in pl1] == [(0, "trk1"), (4, "trk2")]
-
-
-def test_a_rerun_of_changed_raw_leaves_nothing_of_the_earlier_run_behind(spark, tmp_path):
-    """The first run published a song and quarantined a bad line; the date's raw is replaced by an
-    extraction of only an unavailable track: no song rows and no quarantine record may remain."""
-    small_day(tmp_path / "raw", "2026-11-20", ["t1"])
-    write_raw(tmp_path / "raw", "2026-11-20", "20261120T050000Z-cccccccc.jsonl.gz", ["oops"])
-    assert normalize(spark, tmp_path, "2026-11-20")["quarantined"] == {"line": 1}
-    build(spark, tmp_path, "2026-11-20")
-    shutil.rmtree(tmp_path / "raw")
-    write_raw(
-        tmp_path / "raw",
-        "2026-11-20",
-        "20261120T090000Z-bbbbbbbb.jsonl.gz",
-        [envelope("pl1", [item(None)], "2026-11-20", "20261120T090000Z-bbbbbbbb")],
-    )
-    second = normalize(spark, tmp_path, "2026-11-20")
-    assert second["quarantined"] == {} and second["files_read_thorough"] == []
-    report = build(spark, tmp_path, "2026-11-20")
-    assert report["rows"]["song"] == 0 and report["skipped"] == {"null_item": 1}
-    assert not (Path(table_path(str(tmp_path), "song")) / "snapshot_date=2026-11-20").exists()
-    assert not Path(quarantine_path(str(tmp_path), "2026-11-20")).exists()

@@ -14,6 +14,7 @@ median of 16; C is missing; A changed without a new snapshot_id.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import boto3
@@ -54,6 +55,7 @@ def write_days(raw: Path) -> None:
         lines = [day_envelope("A", songs("A", 4, 50), day, "sA")]
         lines += [day_envelope(p, songs(p, 4, 50), day) for p in ("B", "C", "D")]
         write_raw(raw, day, f"{day.replace('-', '')}T060000Z-aaaaaaaa.jsonl.gz", lines)
+    write_raw(raw, DAYS[0], "20260401T050000Z-bbbbbbbb.jsonl.gz", ["oops"])  # quarantined
     chapter = item({**track("ch1", "Chapter 1", [ANN], ALBUM), "type": "chapter"})
     write_raw(
         raw,
@@ -186,3 +188,27 @@ def test_the_jobs_put_their_metrics(checked):
     assert put[("RuleViolations", (("Rule", "song: (playlist_id, position) is unique"),))] == 0
     for job in ("normalize_items", "build_tables"):
         assert put[("JobDuration", (("Job", job),))] > 0
+
+
+def test_a_rerun_of_changed_raw_leaves_nothing_of_the_earlier_run_behind(spark, checked):
+    """Last in this file (it changes the shared lake): 2026-04-01 was published with 16 songs and
+    a quarantined line; its raw is replaced by one extraction of only an unavailable track. No song
+    row and no quarantine record of the first run may remain."""
+    lake = checked[0]
+    assert (lake / "quarantine" / f"snapshot_date={DAYS[0]}").exists()
+    shutil.rmtree(lake / "raw" / f"snapshot_date={DAYS[0]}")
+    write_raw(
+        lake / "raw",
+        DAYS[0],
+        "20260401T090000Z-cccccccc.jsonl.gz",
+        [envelope("A", [item(None)], DAYS[0], "20260401T090000Z-cccccccc")],
+    )
+    normalized = normalize_run(spark, lake, DAYS[0])["reports"][DAYS[0]]
+    assert normalized["quarantined"] == {} and normalized["files_read_thorough"] == []
+    built = build_run(spark, lake, DAYS[0])["reports"][DAYS[0]]
+    assert built["rows"]["song"] == 0 and built["skipped"] == {"null_item": 1} and built["published"]
+    assert built["volume_checks"] == {
+        "empty_day": {"count": 1, "sample": ["2026-04-01: no song in any playlist"]}
+    }
+    assert not (lake / "curated" / "song" / f"snapshot_date={DAYS[0]}").exists()
+    assert not (lake / "quarantine" / f"snapshot_date={DAYS[0]}").exists()

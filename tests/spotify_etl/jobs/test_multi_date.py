@@ -70,7 +70,7 @@ def same_lake_results(one: Path, other: Path, snapshot_date: str) -> None:
 
 @pytest.mark.parametrize("snapshot_date", BY_DATE)
 def test_one_multi_date_run_writes_what_date_by_date_runs_write(history, history_by_date, snapshot_date):
-    same_lake_results(history.lake, history_by_date, snapshot_date)
+    same_lake_results(history.lake, history_by_date.lake, snapshot_date)
 
 
 def test_the_corrupt_day_in_a_multi_date_run_is_the_corrupt_day_on_its_own(history, corrupt_day):

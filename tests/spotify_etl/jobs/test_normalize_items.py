@@ -7,13 +7,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from spotify_etl.jobs.normalize_items import NoValidInputError
 from spotify_etl.lake_layout import quarantine_path, report_path
 
-from ..api_objects import write_raw
-from .conftest import BIG_ITEMS, DATE, normalize
+from .conftest import BIG_ITEMS, DATE
+from .history import INVALID_DAY
 
 
 def quarantine_records(lake: Path, snapshot_date: str = DATE) -> list[dict]:
@@ -89,14 +87,18 @@ def test_report_is_written_beside_the_outputs(corrupt_day):
     )
 
 
-def test_a_day_with_no_valid_line_fails_naming_its_files(spark, tmp_path):
-    write_raw(tmp_path / "raw", "2026-11-18", "20261118T060000Z-ffffffff.jsonl.gz", ["garbage", '{"x": 1}'])
-    with pytest.raises(NoValidInputError) as error:
-        normalize(spark, tmp_path, "2026-11-18")
-    message = str(error.value)
-    assert "none of the 2 line(s)" in message and "20261118T060000Z-ffffffff.jsonl.gz" in message
-    assert "line is not valid JSON" in message and "missing field schema_version" in message
+def test_a_day_with_no_valid_line_fails_naming_its_files(history_by_date):
+    """The history's day of only invalid lines, run on its own as a daily run would be."""
+    error = history_by_date.errors[("normalize_items", INVALID_DAY)]
+    assert isinstance(error, NoValidInputError)
+    message = str(error)
+    assert "none of the 2 line(s)" in message and "20260318T060000Z-aaaaaaaa.jsonl.gz" in message
+    assert "line is not valid JSON" in message and "unknown schema_version 2" in message
     # nothing is lost: both lines are in the quarantine, and the date has its report
-    assert [r["payload"] for r in quarantine_records(tmp_path, "2026-11-18")] == ["garbage", '{"x": 1}']
-    report = json.loads(Path(report_path(str(tmp_path), "2026-11-18", "normalize_items")).read_text())
+    records = quarantine_records(history_by_date.lake, INVALID_DAY)
+    assert [r["payload"][:12] for r in records] == ["not json", '{"schema_ver']
+    report = json.loads(
+        Path(report_path(str(history_by_date.lake), INVALID_DAY, "normalize_items")).read_text()
+    )
     assert (report["status"], report["quarantined"]) == ("no_valid_input", {"line": 2})
+    assert "no valid input" in str(history_by_date.errors[("build_tables", INVALID_DAY)])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 from extract_testkit import (
@@ -50,6 +51,10 @@ class StubApi:
         self.errors = errors or {}
         self.hooks = hooks or {}
         self.calls = []
+
+    @contextmanager
+    def counting(self, outcomes):  # no HTTP here: nothing to count
+        yield outcomes
 
     def playlist(self, playlist_id):
         self.calls.append(playlist_id)

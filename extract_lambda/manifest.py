@@ -1,4 +1,5 @@
-"""The run's manifest: what was asked, what landed, what failed and why (not read by the jobs)."""
+"""The run's manifest: what was asked, what landed, what failed and why, and how Spotify answered
+each playlist (``http``, ``http_outcomes``) (not read by the jobs)."""
 
 from __future__ import annotations
 

@@ -22,6 +22,7 @@ from .config import DEFAULT_CONCURRENCY, DEFAULT_PART_MAX_BYTES
 from .discovery import Discovery, discover_my_playlists, failed_report
 from .envelope import SCHEMA_VERSION, build_envelope, encode_line
 from .extractor import extract_playlist
+from .http_outcomes import HttpOutcomes, no_requests
 from .landing import Landing
 from .log import logger, redactor
 from .manifest import CONTENT_TYPE as MANIFEST_CONTENT_TYPE
@@ -57,6 +58,7 @@ def _playlist_result(playlist_id: str) -> dict[str, Any]:
         "object": None,
         "error": None,
         "warning": None,
+        "http": no_requests(),
     }
 
 
@@ -70,7 +72,8 @@ class _Read:
 
 class _PlaylistReader:
     """The task a worker runs for each playlist. Failures are returned, never raised, so one
-    playlist's failure stays its own; an auth failure stops every playlist not yet started."""
+    playlist's failure stays its own; an auth failure stops every playlist not yet started. Each
+    playlist's requests are counted into its own ``HttpOutcomes`` (``http``)."""
 
     def __init__(
         self,
@@ -90,9 +93,20 @@ class _PlaylistReader:
         self._monotonic = monotonic
         self._lock = threading.Lock()
         self._fatal = fatal
+        self._outcomes: dict[str, HttpOutcomes] = {}
+
+    def http(self, playlist_id: str, finished: bool = True) -> dict[str, Any]:
+        """The playlist's ``http`` object; one the budget ran out on (not ``finished``) ended
+        without an answer (status None), whatever its requests got so far."""
+        with self._lock:
+            outcomes = self._outcomes.get(playlist_id)
+        report = outcomes.report() if outcomes is not None else no_requests()
+        return report if finished else {**report, "status": None}
 
     def __call__(self, playlist_id: str) -> _Read:
+        outcomes = HttpOutcomes()
         with self._lock:
+            self._outcomes[playlist_id] = outcomes
             fatal = self._fatal
         if fatal is not None:
             return _Read({"error": fatal})
@@ -101,7 +115,8 @@ class _PlaylistReader:
         begun = self._monotonic()
         line = None
         try:
-            snapshot = extract_playlist(self._api, playlist_id, self._now)
+            with self._api.counting(outcomes):
+                snapshot = extract_playlist(self._api, playlist_id, self._now)
             line = encode_line(build_envelope(self._run_id, self._snapshot_date, snapshot))
         except SpotifyAuthError as error:
             with self._lock:
@@ -152,21 +167,28 @@ def _expand(refs: Sequence[str], discovery: Discovery | None) -> list[str]:
     return ids
 
 
+def _failed_discovery(reason: str, outcomes: HttpOutcomes | None = None) -> dict[str, Any]:
+    """The ``discovery`` entry of a ``mine`` not resolved, with the HTTP outcomes of its requests."""
+    return failed_report(reason) | {"http": outcomes.report() if outcomes else no_requests()}
+
+
 def _resolve(api: SpotifyApi, refs: Sequence[str]) -> _Resolved:
     if MINE not in refs:
         return _Resolved(list(refs))
     if not api.context.user_token:  # refused before any request; explicit IDs are still tried
         reason = f"{MINE}: {mine_needs_a_user(api.context)}"
         logger.error("playlists of the user not listed", extra={"reason": reason})
-        return _Resolved(_expand(refs, None), failed_report(reason), reason)
+        return _Resolved(_expand(refs, None), _failed_discovery(reason), reason)
+    outcomes = HttpOutcomes()
     try:
-        discovery = discover_my_playlists(api)
+        with api.counting(outcomes):
+            discovery = discover_my_playlists(api)
     except (SpotifyRequestError, BudgetExhausted) as error:
         reason = redactor.redact(f"{MINE}: {error}")
         logger.error("playlists of the user not listed", extra={"reason": reason})
         fatal = reason if isinstance(error, SpotifyAuthError) else None
-        return _Resolved(_expand(refs, None), failed_report(reason), reason, fatal)
-    report = discovery.report()
+        return _Resolved(_expand(refs, None), _failed_discovery(reason, outcomes), reason, fatal)
+    report = discovery.report() | {"http": outcomes.report()}
     logger.info(
         "playlists of the user listed",
         extra={
@@ -246,7 +268,7 @@ def _run(
         logger.error("Spotify client not set up", extra={"reason": reason})
         resolved = _Resolved(_expand(playlist_ids, None), error=reason, fatal=reason)
         if MINE in playlist_ids:
-            resolved.discovery = failed_report(reason)
+            resolved.discovery = _failed_discovery(reason)
     else:
         resolved = _resolve(api, playlist_ids)
     results = [_playlist_result(playlist_id) for playlist_id in resolved.playlist_ids]
@@ -258,13 +280,15 @@ def _run(
         reader = _PlaylistReader(api, run_id, snapshot_date, budget, now, monotonic, resolved.fatal)
         outcomes = map_in_order(reader, resolved.playlist_ids, concurrency, budget, clock=monotonic)
         for result, outcome in zip(results, outcomes, strict=True):  # in the configured order
+            playlist_id = result["playlist_id"]
             if isinstance(outcome, Unfinished):
                 result["error"] = STILL_READING if outcome.started else NOT_STARTED
                 result["duration_seconds"] = round(outcome.running_seconds, 3)
+                result["http"] = reader.http(playlist_id, finished=False)
                 continue
-            result.update(outcome.fields)
+            result.update(outcome.fields, http=reader.http(playlist_id))
             if outcome.line is not None:
-                writer.add(result["playlist_id"], outcome.line)
+                writer.add(playlist_id, outcome.line)
     writer.close()
 
     landed_in = {playlist_id: obj.uri for obj in writer.objects for playlist_id in obj.playlist_ids}

@@ -26,6 +26,9 @@ Shared by the run's worker threads (one ``SpotifyApi`` per run):
   to each thread's client per request, so the clients never call the auth manager themselves;
 - a 429 closes a shared ``rate_gate.RateGate``: no thread sends a request until Retry-After has
   passed. 5xx backoff stays per request: a server error says nothing about the other requests.
+- every request, answer and retry is counted into the ``http_outcomes.HttpOutcomes`` the thread
+  is counting into (``counting``, bound per thread): one per playlist, one for ``mine``'s
+  discovery, so playlists read at the same time never mix their counts (the manifest's ``http``).
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -51,6 +55,7 @@ from .access_token import (
 from .budget import BudgetExhausted, TimeBudget
 from .config import DEFAULT_ACCOUNTS_BASE_URL, DEFAULT_API_BASE_URL
 from .credentials import SpotifyCredentials
+from .http_outcomes import SUCCESS_STATUS, HttpOutcomes
 from .log import logger, redactor
 from .rate_gate import RateGate
 from .refusals import AuthContext, playlist_refusal, request_refusal, token_refusal
@@ -239,6 +244,17 @@ class SpotifyApi:
             client = self._local.client = self._new_client()
         return client
 
+    @contextmanager
+    def counting(self, outcomes: HttpOutcomes) -> Iterator[HttpOutcomes]:
+        """Within the block, this thread's requests are recorded into ``outcomes`` (one playlist's,
+        or discovery's); each thread counts into its own, so the run's workers never mix counts."""
+        previous = getattr(self._local, "outcomes", None)
+        self._local.outcomes = outcomes
+        try:
+            yield outcomes
+        finally:
+            self._local.outcomes = previous
+
     def _call(
         self,
         what: str,
@@ -246,69 +262,93 @@ class SpotifyApi:
         playlist_id: str | None = None,
         owner: str | None = None,
     ) -> T:
-        client = self._client()
-        attempt = 0
-        refreshed = False
-        while True:
-            self.gate.wait(self.budget, what, self._sleep)
-            self.budget.check(what)
-            timeout = self.budget.cap(self._policy.request_timeout_seconds)
-            client.requests_timeout = timeout
-            attempt += 1
-            token: str | None = None
-            rate_limited = False
-            try:
-                token = self._token.get(timeout)
-                client.set_auth(token)
-                result = request(client)
-            except spotipy.SpotifyException as error:
-                status = error.http_status
-                if status == 401 and not refreshed:
-                    refreshed = True
-                    attempt -= 1  # a refresh is not a failed attempt
-                    logger.info("access token rejected (401); refreshing it", extra={"what": what})
-                    self._token.reject(token)
-                    continue
-                if status == 429:
-                    retry_after = _retry_after_seconds(error.headers)
-                    delay = self._policy.backoff(attempt, self._rng) if retry_after is None else retry_after
-                    self.gate.hold(delay)  # at once: the other workers stop before their next request
-                    rate_limited = True
-                    last = f"HTTP 429 rate limited (Retry-After {delay:g} s)"
-                elif status >= 500:
+        """One request with its retries; every request sent, every answer and how the call ended
+        go into the ``HttpOutcomes`` this thread is counting into (``counting``)."""
+        outcomes: HttpOutcomes = getattr(self._local, "outcomes", None) or HttpOutcomes()
+        answer: int | None = None  # the latest attempt's HTTP status (None: no answer)
+        try:
+            client = self._client()
+            attempt = 0
+            refreshed = False
+            repeat = False  # the next request repeats one that got a 429, a 5xx or no answer
+            while True:
+                self.gate.wait(self.budget, what, self._sleep)
+                self.budget.check(what)
+                timeout = self.budget.cap(self._policy.request_timeout_seconds)
+                client.requests_timeout = timeout
+                attempt += 1
+                answer = None
+                token: str | None = None
+                rate_limited = False
+                sent = False
+                try:
+                    token = self._token.get(timeout)
+                    client.set_auth(token)
+                    outcomes.sent(retry=repeat)
+                    sent, repeat = True, False
+                    result = request(client)
+                except spotipy.SpotifyException as error:
+                    status = error.http_status
+                    answer = status
+                    outcomes.answered(status)
+                    if status == 401 and not refreshed:
+                        refreshed = True
+                        attempt -= 1  # a refresh is not a failed attempt
+                        logger.info("access token rejected (401); refreshing it", extra={"what": what})
+                        self._token.reject(token)
+                        continue
+                    if status == 429:
+                        retry_after = _retry_after_seconds(error.headers)
+                        if retry_after is None:
+                            retry_after = self._policy.backoff(attempt, self._rng)
+                        delay = retry_after
+                        self.gate.hold(delay)  # at once: the other workers stop before their next request
+                        rate_limited = True
+                        last = f"HTTP 429 rate limited (Retry-After {delay:g} s)"
+                    elif status >= 500:
+                        delay = self._policy.backoff(attempt, self._rng)
+                        last = f"HTTP {status} {_spotify_message(error)}"
+                    else:
+                        message = _spotify_message(error)
+                        raise self._client_error(what, playlist_id, owner, status, message) from None
+                    repeat = True
+                except (requests.Timeout, requests.ConnectionError) as error:
+                    kind = "timed out" if isinstance(error, requests.Timeout) else "connection failed"
+                    last = f"{kind} ({type(error).__name__})"
                     delay = self._policy.backoff(attempt, self._rng)
-                    last = f"HTTP {status} {_spotify_message(error)}"
+                    repeat = repeat or sent  # the token endpoint's own failures repeat no request
+                except SpotifyOauthError as error:
+                    if getattr(error, "error", None) not in RETRYABLE_OAUTH_ERRORS:
+                        explanation = token_refusal(getattr(error, "error", None), str(error), self.context)
+                        raise SpotifyAuthError(explanation) from None
+                    delay = self._policy.backoff(attempt, self._rng)
+                    last = f"token endpoint: {error}"
                 else:
-                    message = _spotify_message(error)
-                    raise self._client_error(what, playlist_id, owner, status, message) from None
-            except (requests.Timeout, requests.ConnectionError) as error:
-                kind = "timed out" if isinstance(error, requests.Timeout) else "connection failed"
-                last = f"{kind} ({type(error).__name__})"
-                delay = self._policy.backoff(attempt, self._rng)
-            except SpotifyOauthError as error:
-                if getattr(error, "error", None) not in RETRYABLE_OAUTH_ERRORS:
-                    explanation = token_refusal(getattr(error, "error", None), str(error), self.context)
-                    raise SpotifyAuthError(explanation) from None
-                delay = self._policy.backoff(attempt, self._rng)
-                last = f"token endpoint: {error}"
-            else:
-                return result
-            if attempt >= self._policy.max_attempts:
-                raise SpotifyRequestError(
-                    f"{what}: gave up after {attempt} attempts; last error: {last}", http_status=None
+                    outcomes.answered(SUCCESS_STATUS)
+                    outcomes.ended(SUCCESS_STATUS)
+                    return result
+                if attempt >= self._policy.max_attempts:
+                    raise SpotifyRequestError(
+                        f"{what}: gave up after {attempt} attempts; last error: {last}", http_status=None
+                    )
+                remaining = self.budget.remaining()
+                if remaining is not None and delay >= remaining:
+                    raise BudgetExhausted(
+                        f"{what}: {last}; waiting {delay:.1f} s more would exceed the time budget "
+                        "(the Lambda would time out)"
+                    )
+                logger.warning(
+                    "retrying Spotify request",
+                    extra={"what": what, "attempt": attempt, "error": last, "wait_seconds": round(delay, 3)},
                 )
-            remaining = self.budget.remaining()
-            if remaining is not None and delay >= remaining:
-                raise BudgetExhausted(
-                    f"{what}: {last}; waiting {delay:.1f} s more would exceed the time budget "
-                    "(the Lambda would time out)"
-                )
-            logger.warning(
-                "retrying Spotify request",
-                extra={"what": what, "attempt": attempt, "error": last, "wait_seconds": round(delay, 3)},
-            )
-            if not rate_limited:  # a 429's wait is the gate's, at the top of the loop
-                self._sleep(delay)
+                if not rate_limited:  # a 429's wait is the gate's, at the top of the loop
+                    self._sleep(delay)
+        except (BudgetExhausted, SpotifyAuthError):
+            outcomes.ended(None)  # the time budget, or no token: no HTTP answer ended the call
+            raise
+        except BaseException:
+            outcomes.ended(answer)  # a 4xx, the last attempt's 429/5xx, or None (it timed out)
+            raise
 
     def _client_error(
         self, what: str, playlist_id: str | None, owner: str | None, status: int, message: str

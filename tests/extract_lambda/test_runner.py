@@ -9,15 +9,18 @@ from __future__ import annotations
 import json
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 from extract_testkit import (
     CLIENT_ID,
     CLIENT_SECRET,
     REFRESH_TOKEN,
+    TOP_50_GLOBAL,
     hold_until,
     read_jsonl_gz,
     sample_items,
+    sleep,
     status,
     synthetic_document,
 )
@@ -50,6 +53,10 @@ class StubApi:
         self.errors = errors or {}
         self.hooks = hooks or {}
         self.calls = []
+
+    @contextmanager
+    def counting(self, outcomes):  # no HTTP here: nothing to count
+        yield outcomes
 
     def playlist(self, playlist_id):
         self.calls.append(playlist_id)
@@ -265,13 +272,13 @@ FAST_RETRIES = RetryPolicy(
 )
 
 
-def run_against(fake, tmp_path, ids, concurrency):
-    budget = TimeBudget(None)
+def run_against(fake, tmp_path, ids, concurrency, policy=FAST_RETRIES, budget=None):
+    budget = budget or TimeBudget(None)
 
     def api_factory():
         credentials = SpotifyCredentials(CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN)
         return build_spotify_api(
-            credentials, budget, fake.api_base_url, fake.accounts_base_url, policy=FAST_RETRIES
+            credentials, budget, fake.api_base_url, fake.accounts_base_url, policy=policy
         )
 
     return run_extract(
@@ -356,3 +363,184 @@ def test_a_429_holds_back_every_worker_until_retry_after(make_fake_spotify, tmp_
     after = [path for at, path in fake.arrivals if at >= sent + RETRY_AFTER]
     assert len(after) >= 48, "the workers resumed after the wait, with most of the run still to do"
     assert len(fake.arrivals) == 1 + 24 * 5 + 1  # token, metadata + 3 pages + snapshot_id each, the repeat
+
+
+# ------------------------------------------------------------------------------------------
+# Each playlist's HTTP outcomes (the manifest's ``http``), counted over real HTTP.
+# ------------------------------------------------------------------------------------------
+
+OWN = "nRigfkcM3bwC0cjXC1ZjKi"  # the user's, 3 recorded pages
+OWN_TOO = "T6RwXXMIsW3ECVpqNLtgWC"  # the user's, 2 pages
+COLLABORATIVE = "puFqccM3YsjJON6xBLUfOu"  # another user's, collaborative: 2 pages
+FOLLOWED = "TqH7NgnuQNAJOnySF5DlU6"  # another user's, not collaborative: items 403 (2026)
+
+
+def recorded_pages(document, playlist_id):
+    """How many items pages the document holds for a playlist (read from the recording)."""
+    return sum(
+        key.startswith(f"GET /v1/playlists/{playlist_id}/items?offset=") for key in document["responses"]
+    )
+
+
+def received(fake, playlist_id):
+    """Requests for a playlist that reached the fake Spotify (metadata, pages, snapshot_id)."""
+    with fake.lock:
+        return sum(path.startswith(f"/v1/playlists/{playlist_id}") for _, path, _ in fake.requests)
+
+
+def http_of(summary):
+    return {result["playlist_id"]: result["http"] for result in summary["playlists"]}
+
+
+@pytest.mark.parametrize("exhausted_by", [503, 429])
+def test_each_playlist_records_how_spotify_answered_its_requests(
+    make_fake_spotify, tmp_path, waits, exhausted_by
+):
+    fake = make_fake_spotify("2026-11-20")
+    document = fake.document
+    attempts = FAST_RETRIES.max_attempts
+    fake.inject(f"GET /v1/playlists/{OWN_TOO}/items?offset=50", status(429, Retry_After="1"))
+    fake.inject(f"GET /v1/playlists/{COLLABORATIVE}/items?offset=0", *[status(exhausted_by)] * attempts)
+    ids = [OWN, OWN_TOO, COLLABORATIVE, FOLLOWED, TOP_50_GLOBAL]
+    summary = run_against(fake, tmp_path, ids, concurrency=3)
+
+    own_pages, own_too_pages = recorded_pages(document, OWN), recorded_pages(document, OWN_TOO)
+    assert (own_pages, own_too_pages) == (3, 2)
+    clean = 1 + own_pages + 1  # metadata, every page, the snapshot_id re-check
+    assert http_of(summary) == {
+        OWN: {"status": 200, "requests": clean, "responses": {"200": clean}, "retries": 0},
+        OWN_TOO: {  # page 50 answered 429 once, then read
+            "status": 200,
+            "requests": 1 + own_too_pages + 1 + 1,
+            "responses": {"200": 1 + own_too_pages + 1, "429": 1},
+            "retries": 1,
+        },
+        COLLABORATIVE: {  # metadata, then page 0 refused until the attempts ran out
+            "status": exhausted_by,
+            "requests": 1 + attempts,
+            "responses": {"200": 1, str(exhausted_by): attempts},
+            "retries": attempts - 1,
+        },
+        FOLLOWED: {"status": 403, "requests": 2, "responses": {"200": 1, "403": 1}, "retries": 0},
+        TOP_50_GLOBAL: {"status": 404, "requests": 1, "responses": {"404": 1}, "retries": 0},
+    }
+    assert [p["status"] for p in summary["playlists"]] == ["ok", "ok", "failed", "failed", "failed"]
+    for playlist_id, http in http_of(summary).items():  # what the fake Spotify saw, per playlist
+        assert http["requests"] == received(fake, playlist_id), playlist_id
+    assert manifest_of(summary)["playlists"] == summary["playlists"]
+
+
+def test_a_playlist_ended_by_timeouts_has_no_status(make_fake_spotify, tmp_path, waits):
+    fake = make_fake_spotify("2026-11-20")
+    policy = RetryPolicy(
+        max_attempts=2, base_delay_seconds=0.01, max_delay_seconds=0.05, request_timeout_seconds=0.15
+    )
+    fake.inject(f"GET /v1/playlists/{OWN}/items?offset=0", sleep(0.4), sleep(0.4))  # both attempts
+    fake.inject(f"GET /v1/playlists/{OWN_TOO}/items?offset=0", sleep(0.4))  # the first attempt only
+    summary = run_against(fake, tmp_path, [OWN, OWN_TOO], concurrency=2, policy=policy)
+
+    pages = recorded_pages(fake.document, OWN_TOO)
+    assert http_of(summary) == {
+        OWN: {"status": None, "requests": 3, "responses": {"200": 1}, "retries": 1},
+        OWN_TOO: {
+            "status": 200,
+            "requests": 1 + pages + 1 + 1,
+            "responses": {"200": 1 + pages + 1},
+            "retries": 1,
+        },
+    }
+    assert "timed out" in summary["playlists"][0]["error"]
+
+
+def test_playlists_read_at_the_same_time_keep_their_own_counts(make_fake_spotify, tmp_path, waits):
+    fake = make_fake_spotify("2026-11-20")
+
+    def arrived(path):
+        with fake.lock:
+            return any(seen == f"GET {path}" for _, seen in fake.arrivals)
+
+    # Both metadata requests are in flight at once: each is answered only once the other arrived.
+    fake.inject(f"GET /v1/playlists/{OWN}", hold_until(lambda: arrived(f"/v1/playlists/{OWN_TOO}")))
+    fake.inject(f"GET /v1/playlists/{OWN_TOO}", hold_until(lambda: arrived(f"/v1/playlists/{OWN}")))
+    fake.inject(f"GET /v1/playlists/{OWN}/items?offset=50", status(429, Retry_After="1"))
+    fake.inject(f"GET /v1/playlists/{OWN_TOO}/items?offset=0", status(503), status(502))
+    summary = run_against(fake, tmp_path, [OWN, OWN_TOO], concurrency=2)
+
+    assert fake.max_in_flight == 2
+    own, own_too = (1 + recorded_pages(fake.document, pid) + 1 for pid in (OWN, OWN_TOO))  # 200s
+    assert http_of(summary) == {
+        OWN: {"status": 200, "requests": own + 1, "responses": {"200": own, "429": 1}, "retries": 1},
+        OWN_TOO: {
+            "status": 200,
+            "requests": own_too + 2,
+            "responses": {"200": own_too, "502": 1, "503": 1},
+            "retries": 2,
+        },
+    }
+    assert summary["status"] == "succeeded"
+
+
+@pytest.mark.parametrize(
+    ("fault", "expected", "status_of_mine"),
+    [
+        (None, {"status": 200, "requests": 2, "responses": {"200": 2}, "retries": 0}, "ok"),
+        (status(502), {"status": 200, "requests": 3, "responses": {"200": 2, "502": 1}, "retries": 1}, "ok"),
+        (
+            status(403),
+            {"status": 403, "requests": 2, "responses": {"200": 1, "403": 1}, "retries": 0},
+            "failed",
+        ),
+    ],
+)
+def test_the_requests_of_mine_are_discoverys_not_a_playlists(
+    make_fake_spotify, tmp_path, waits, fault, expected, status_of_mine
+):
+    fake = make_fake_spotify("2026-11-20")
+    if fault is not None:
+        fake.inject("GET /v1/me/playlists?offset=0", fault)
+    summary = run_against(fake, tmp_path, ["mine", TOP_50_GLOBAL], concurrency=2)
+
+    discovery = summary["discovery"]
+    assert (discovery["status"], discovery["http"]) == (status_of_mine, expected)
+    assert manifest_of(summary)["discovery"]["http"] == expected
+    with fake.lock:
+        assert expected["requests"] == sum(path.startswith("/v1/me") for _, path, _ in fake.requests)
+    for result in summary["playlists"]:  # GET /me and /me/playlists are in no playlist's counts
+        assert result["http"]["requests"] == received(fake, result["playlist_id"])
+    assert summary["playlists"][-1]["http"]["responses"] == {"404": 1}
+
+
+def test_a_playlist_abandoned_at_the_deadline_has_no_status_but_its_requests(
+    make_fake_spotify, tmp_path, monkeypatch
+):
+    """A worker stuck where no timeout reaches (here: in the wait after a 503) is left behind at
+    the deadline; what its requests got so far is recorded, and no final status."""
+    from extract_lambda import spotify_client
+
+    monkeypatch.setattr(ordered_pool, "STRAGGLER_GRACE_SECONDS", 0.2)
+    release = threading.Event()
+    monkeypatch.setattr(spotify_client, "_sleep", lambda seconds: release.wait(timeout=30))
+    fake = make_fake_spotify("2026-11-20")
+    fake.inject(f"GET /v1/playlists/{OWN}/items?offset=0", status(503))
+    try:
+        summary = run_against(fake, tmp_path, [OWN], concurrency=1, budget=TimeBudget(0.8))
+    finally:
+        release.set()
+    assert summary["playlists"][0]["error"].startswith("abandoned: still reading")
+    assert http_of(summary)[OWN] == {
+        "status": None,
+        "requests": 2,
+        "responses": {"200": 1, "503": 1},
+        "retries": 0,
+    }
+
+
+def test_no_request_sent_no_status(tmp_path):
+    def factory():
+        raise ValueError("secret unreadable")
+
+    summary = run(tmp_path, factory=factory, ids=[*IDS, "mine"])
+    nothing = {"status": None, "requests": 0, "responses": {}, "retries": 0}
+    assert [p["http"] for p in summary["playlists"]] == [nothing] * 3
+    assert summary["discovery"]["http"] == nothing
+    assert manifest_of(summary)["discovery"]["http"] == nothing

@@ -23,6 +23,7 @@ from extract_testkit import (
 
 from extract_lambda.budget import BudgetExhausted, TimeBudget
 from extract_lambda.credentials import SpotifyCredentials
+from extract_lambda.http_outcomes import HttpOutcomes
 from extract_lambda.spotify_client import (
     ITEMS_FIELDS,
     PLAYLIST_FIELDS,
@@ -282,6 +283,61 @@ def test_no_cache_file_is_written(fake_spotify, playlist_id, waits, tmp_path, mo
     make_api(fake_spotify, refresh_token=REFRESH_TOKEN).playlist(playlist_id)
     make_api(fake_spotify).playlist(playlist_id)
     assert os.listdir(tmp_path) == []
+
+
+# ------------------------------------------------------------------------------------------
+# What each request is counted as (the manifest's ``http``).
+# ------------------------------------------------------------------------------------------
+
+
+def counted(api, call, *args):
+    """Run ``api.call(*args)`` counting into a fresh HttpOutcomes; its report, and what was raised."""
+    outcomes = HttpOutcomes()
+    raised = None
+    with api.counting(outcomes):
+        try:
+            getattr(api, call)(*args)
+        except (SpotifyRequestError, BudgetExhausted) as error:
+            raised = error
+    return outcomes.report(), raised
+
+
+def test_a_401_refresh_is_counted_as_a_request_not_a_retry(fake_spotify, playlist_id, waits):
+    fake_spotify.inject(f"GET {items_path(playlist_id)}?offset=0", EXPIRE)
+    http, raised = counted(make_api(fake_spotify), "playlist_items_page", playlist_id, 0)
+    assert raised is None
+    assert http == {"status": 200, "requests": 2, "responses": {"200": 1, "401": 1}, "retries": 0}
+
+
+def test_a_timed_out_token_request_repeats_no_web_api_request(fake_spotify, playlist_id, waits):
+    fake_spotify.inject("POST /api/token", sleep(0.4))  # the accounts service, not the Web API
+    http, raised = counted(make_api(fake_spotify, timeout=0.15), "playlist", playlist_id)
+    assert raised is None
+    assert fake_spotify.count("GET", f"/v1/playlists/{playlist_id}") == 1
+    assert http == {"status": 200, "requests": 1, "responses": {"200": 1}, "retries": 0}
+
+
+def test_a_refused_token_ends_without_an_http_status(fake_spotify, playlist_id, waits):
+    api = make_api(fake_spotify, refresh_token="rt-revoked-0123456789abcdef")
+    http, raised = counted(api, "playlist", playlist_id)
+    assert isinstance(raised, SpotifyAuthError)
+    assert http == {"status": None, "requests": 0, "responses": {}, "retries": 0}
+
+
+def test_a_retry_after_beyond_the_budget_ends_without_a_status(fake_spotify, playlist_id, waits):
+    fake_spotify.inject(f"GET {items_path(playlist_id)}?offset=0", status(429, Retry_After="3600"))
+    api = make_api(fake_spotify, budget_seconds=30)
+    http, raised = counted(api, "playlist_items_page", playlist_id, 0)
+    assert isinstance(raised, BudgetExhausted)
+    assert http == {"status": None, "requests": 1, "responses": {"429": 1}, "retries": 0}
+
+
+def test_a_call_ends_as_its_last_attempt_ended(fake_spotify, playlist_id, waits):
+    """A 503 then timeouts until the attempts run out: the last attempt got no answer."""
+    fake_spotify.inject(f"GET {items_path(playlist_id)}?offset=0", status(503), sleep(0.4), sleep(0.4))
+    http, raised = counted(make_api(fake_spotify, timeout=0.15), "playlist_items_page", playlist_id, 0)
+    assert "gave up after 3 attempts; last error: timed out" in str(raised)
+    assert http == {"status": None, "requests": 3, "responses": {"503": 1}, "retries": 2}
 
 
 def _field_tree(spec: str) -> dict[str, dict]:

@@ -1,5 +1,6 @@
 """The run's manifest: what was asked, what landed, what failed and why, and how Spotify answered
-each playlist (``http``, ``http_outcomes``) (not read by the jobs)."""
+each playlist (``http``, ``http_outcomes``). normalize_items reads only the playlists' ``http``
+(for the api_health table: schemas.MANIFEST_SCHEMA); the rest is for people."""
 
 from __future__ import annotations
 

@@ -51,6 +51,8 @@ def playlist_checks(
     playlist's previous snapshot, and the previous date's playlists are anti-joined with the
     date's own.
     """
+    if not history_dates and len(dates) < 2:
+        return {}  # a single date with nothing before it: no previous snapshot to compare with
     columns = [PARTITION_COLUMN, "playlist_id", "snapshot_id", "item_count"]
     every = run_playlists.select(*columns).unionByName(history_playlists.select(*columns))
     earlier = Window.partitionBy("playlist_id").orderBy(PARTITION_COLUMN)

@@ -300,26 +300,35 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
             )
         raise
 
-    playlists = read_partitions(
-        spark, layout.staging_path(lake_path, layout.STAGED_PLAYLIST), STAGED_PLAYLIST_SCHEMA, dates
-    )
-    items = read_partitions(
-        spark, layout.staging_path(lake_path, layout.STAGED_ITEM), STAGED_ITEM_SCHEMA, dates
-    )
-    # Staged items and the song rows are re-read from Parquet (columnar: each rule reads only its
-    # columns) rather than cached: measured at 1M items, caching the song rows cost more CPU than
-    # the re-reads (155 against 118 CPU seconds for the whole transform). The deduplicated tables
-    # are small and kept in memory.
-    tables = {
-        name: frame if name == "song" else frame.persist(StorageLevel.MEMORY_AND_DISK)
-        for name, frame in build_tables(items, playlists).items()
-    }
-    measured = _measure(tables, items, playlists, _quarantine(spark, lake_path, dates))
-    staged = sorted(
-        {row[PARTITION_COLUMN] for row in measured if row["kind"] == "rows" and row["name"] == "playlist"}
-    )
-    quality = check_quality(tables, staged)
-    warnings = _volume_warnings(spark, lake_path, args, tables["playlist"], staged, measured)
+    # Dates normalize_items did not stage (no valid input, held back, never run) need no Spark.
+    playlist_root = layout.staging_path(lake_path, layout.STAGED_PLAYLIST)
+    with_staging = [
+        snapshot_date for snapshot_date in dates if snapshot_date in partition_dates(spark, playlist_root)
+    ]
+    tables: dict[str, DataFrame] = {}
+    quality: dict[str, list] = {}
+    measured: list[dict[str, Any]] = []
+    warnings: dict[str, dict[str, tuple[int, list[str]]]] = {}
+    staged: list[str] = []
+    if with_staging:
+        playlists = read_partitions(spark, playlist_root, STAGED_PLAYLIST_SCHEMA, with_staging)
+        items = read_partitions(
+            spark, layout.staging_path(lake_path, layout.STAGED_ITEM), STAGED_ITEM_SCHEMA, with_staging
+        )
+        # Staged items and the song rows are re-read from Parquet (columnar: each rule reads only
+        # its columns) rather than cached: measured at 1M items, caching the song rows cost more CPU
+        # than the re-reads (155 against 118 CPU seconds for the whole transform). The deduplicated
+        # tables are small and kept in memory.
+        tables = {
+            name: frame if name == "song" else frame.persist(StorageLevel.MEMORY_AND_DISK)
+            for name, frame in build_tables(items, playlists).items()
+        }
+        measured = _measure(tables, items, playlists, _quarantine(spark, lake_path, with_staging))
+        staged = sorted(
+            {row[PARTITION_COLUMN] for row in measured if row["kind"] == "rows" and row["name"] == "playlist"}
+        )
+        quality = check_quality(tables, staged)
+        warnings = _volume_warnings(spark, lake_path, args, tables["playlist"], staged, measured)
 
     reports: dict[str, dict[str, Any]] = {}
     not_published: dict[str, str] = {}

@@ -30,7 +30,7 @@ ALB2 = album("alb2", "Second", [CY], "2019-03", "month")
 S1 = track("trk1", "One", [ANN, BOB], ALB1)
 S2 = track("trk2", "Two", [CY], ALB2, popularity=40)
 S3 = track("trk3", "Three", [BOB], ALB1)
-BIG_ITEMS = 10_000
+BIG_ITEMS = 2_000
 
 
 def big_playlist_items(count: int) -> list[dict]:

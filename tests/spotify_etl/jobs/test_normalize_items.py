@@ -29,7 +29,7 @@ def test_counts_of_the_corrupt_day(corrupt_day):
     # valid: mixed lines 1 and 7, early, big, truncated line 1; pl1 appears twice, the later run wins
     assert (report["lines_valid"], report["envelopes_kept"], report["envelopes_superseded"]) == (5, 4, 1)
     assert report["quarantined"] == {"line": 6, "file": 1, "item": 1}
-    # items of the kept envelopes: pl1 5 + pl2 3 + pl5 10,000 + pl3 2
+    # items of the kept envelopes: pl1 5 + pl2 3 + pl5 BIG_ITEMS + pl3 2
     assert report["items_read"] == 5 + 3 + BIG_ITEMS + 2
     assert report["items_staged"] == report["items_read"] - 1
     assert report["items_staged_by_skip_reason"] == {

@@ -83,7 +83,7 @@ locals {
   # ------------------------------------------------------------------------------------------
   glue_jobs = {
     normalize_items = {
-      description = "Parse one snapshot date's raw playlist files into typed staging items; quarantine what is invalid; measure the Web API's answers (api_health)."
+      description = "Parse the run's snapshot dates' raw playlist files into typed staging items; quarantine what is invalid; measure the Web API's answers (api_health)."
       script      = "${path.module}/../glue_jobs/job_normalize_items.py"
       after       = null
       arguments = {
@@ -96,15 +96,19 @@ locals {
       }
     }
     build_tables = {
-      description = "Build the album, artist, song and playlist tables of one snapshot date and register its partitions."
+      description = "Build the album, artist, song and playlist tables of the run's snapshot dates and register their partitions."
       script      = "${path.module}/../glue_jobs/job_build_tables.py"
       after       = "normalize_items"
       arguments = {
-        "--lake_path"         = local.lake_path
-        "--catalog_database"  = aws_glue_catalog_database.lake.name
-        "--metrics_namespace" = local.metrics_namespace
-        "--blocking_checks"   = local.blocking_checks_argument
-        "--min_volume_share"  = tostring(var.min_volume_share)
+        # raw_path: a range or "all" in snapshot_dates is matched against the dates raw holds,
+        # so both jobs of a workflow run resolve the same dates.
+        "--raw_path"              = local.raw_path
+        "--lake_path"             = local.lake_path
+        "--catalog_database"      = aws_glue_catalog_database.lake.name
+        "--metrics_namespace"     = local.metrics_namespace
+        "--blocking_checks"       = local.blocking_checks_argument
+        "--min_volume_share"      = tostring(var.min_volume_share)
+        "--max_item_count_change" = tostring(var.max_item_count_change)
       }
     }
   }

@@ -84,8 +84,8 @@ output "set_secret_command" {
 }
 
 output "start_workflow_command" {
-  description = "Command that (re)processes one snapshot date (replace the date); the raw files of that date must exist."
-  value       = "aws glue start-workflow-run --region ${local.region} --name ${aws_glue_workflow.daily.name} --run-properties snapshot_date=YYYY-MM-DD"
+  description = "Command that (re)processes snapshot dates: replace the value with a date, a list (D1,D2), a range (FIRST..LAST: the dates in it that raw holds) or all; the raw files of the dates must exist."
+  value       = "aws glue start-workflow-run --region ${local.region} --name ${aws_glue_workflow.daily.name} --run-properties snapshot_dates=YYYY-MM-DD"
 }
 
 output "alarm_topic_arn" {

@@ -373,6 +373,17 @@ variable "min_volume_share" {
   }
 }
 
+variable "max_item_count_change" {
+  description = "build_tables' item_count_changed_same_snapshot check: a playlist whose item count changed by more than this share of the previous date's count while its snapshot_id stayed the same warns (0: any change). Spotify changes snapshot_id on every edit, so a change without it means items were lost or gained in transit."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.max_item_count_change >= 0 && var.max_item_count_change <= 1
+    error_message = "max_item_count_change must be a share from 0 to 1."
+  }
+}
+
 variable "max_field_share_drop" {
   description = "normalize_items' field_share_dropped check: how far a field's share of items (0-1) may fall below its median over the trailing 7 dates before it warns (0.2: 20 points)."
   type        = number

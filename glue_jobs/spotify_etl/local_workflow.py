@@ -18,7 +18,7 @@ from pyspark.sql import SparkSession
 from . import lake_layout as layout
 from .jobs import BUILD_TABLES, NORMALIZE_ITEMS, build_tables, normalize_items
 from .jobs.build_tables import DatesNotPublishedError
-from .jobs.entry import run_local_job
+from .jobs.entry import SPARK_JOBS, run_local_job
 from .schemas import SKIP_REASONS, TABLES
 from .snapshot_dates import ALL, DateSelection
 
@@ -57,7 +57,10 @@ def run_jobs(spark: SparkSession, lake: str, selection: DateSelection, say: Prin
             say(f"  {spec.name:<16} done in {time.monotonic() - started:.1f} s, with dates not published")
             raise
         dates = summaries[spec.name]["snapshot_dates"]
-        say(f"  {spec.name:<16} {_dates_text(dates)} done in {time.monotonic() - started:.1f} s")
+        say(
+            f"  {spec.name:<16} {_dates_text(dates)} done in {time.monotonic() - started:.1f} s"
+            f" ({summaries[spec.name][SPARK_JOBS]} Spark jobs)"
+        )
     return summaries
 
 

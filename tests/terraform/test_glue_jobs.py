@@ -226,6 +226,7 @@ HEALTH_ARGUMENTS = {
     "blocking_checks": "${local.blocking_checks_argument}",
     "min_volume_share": "${tostring(var.min_volume_share)}",
     "max_field_share_drop": "${tostring(var.max_field_share_drop)}",
+    "max_item_count_change": "${tostring(var.max_item_count_change)}",
 }
 """The health arguments (issue 18) and the Terraform value each job gets for them."""
 
@@ -240,6 +241,15 @@ def test_every_health_argument_a_job_reads_is_passed(tf):
         assert passed == {argument: HEALTH_ARGUMENTS[argument] for argument in wanted}, name
     readers = {spec.name for spec in WORKFLOW if "metrics_namespace" in spec.arguments}
     assert readers == set(job_specs()), "both jobs put metrics: both read --metrics_namespace"
+
+
+def test_both_jobs_resolve_date_ranges_against_raw(tf):
+    """A workflow run with snapshot_dates=2026-01-01..2026-03-31 (a backfill) must give both jobs
+    the same dates: each matches the range against the dates raw holds, so each gets --raw_path
+    (without it build_tables refuses a range with a JobArgumentError)."""
+    for name, job in tf.local("glue_jobs").items():
+        assert "raw_path" in job_specs()[name].arguments, name
+        assert job["arguments"].get("--raw_path") == "${local.raw_path}", name
 
 
 def test_blocking_checks_default_to_none(tf):

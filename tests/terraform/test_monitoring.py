@@ -352,6 +352,8 @@ def test_thresholds_default_to_the_issues_values(tf):
     """Half the trailing 7-date median of songs; a field's share may fall 20 points (issue 18)."""
     assert tf.variables["min_volume_share"]["default"] == 0.5
     assert tf.variables["max_field_share_drop"]["default"] == 0.2
+    # Any change of item count under one snapshot_id warns: the same version has the same items.
+    assert tf.variables["max_item_count_change"]["default"] == 0
 
 
 def test_blocking_checks_are_the_checks_the_jobs_meter(tf):

@@ -1,13 +1,12 @@
-"""Lakes of hand-made raw files, each processed once per session: the corrupt day (every kind of
-bad input beside valid lines, one date through the jobs as the daily run does) and the history
-(history.py, and the corrupt day again, through one multi-date run of both jobs)."""
+"""The history lake, processed once per session: history.py's dates and the corrupt day (every kind
+of bad input beside valid lines) through one multi-date run of both jobs, then some of its dates
+rerun one at a time as daily runs would be."""
 
 from __future__ import annotations
 
 import gzip
 import io
 import json
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,8 @@ from spotify_etl.jobs.normalize_items import NoValidInputError
 from spotify_etl.local_workflow import transform
 
 from ..api_objects import album, artist, envelope, episode, item, local_track, track, write_raw
-from .history import EMPTY_DAY, INVALID_DAY, write_history
+from .history import CASES_DAY, EMPTY_DAY, HISTORY_DATES, INVALID_DAY, write_history
+from .lake_results import file_times, results
 
 DATE = "2026-11-20"
 ANN, BOB, CY = artist("art1", "Ann"), artist("art2", "Bob"), artist("art3", "Cy")
@@ -130,24 +130,6 @@ def build_run(spark, lake: Path, snapshot_dates: str, **arguments: str) -> dict:
     return run_local_job(spark, BUILD_TABLES, build_tables.run, {**args, **arguments})
 
 
-def normalize(spark, lake: Path, snapshot_date: str = DATE) -> dict:
-    """One date through normalize_items, as the daily run does; that date's report."""
-    return normalize_run(spark, lake, snapshot_date)["reports"][snapshot_date]
-
-
-def build(spark, lake: Path, snapshot_date: str = DATE) -> dict:
-    """One date through build_tables, as the daily run does; that date's report."""
-    return build_run(spark, lake, snapshot_date)["reports"][snapshot_date]
-
-
-@pytest.fixture(scope="session")
-def corrupt_day(spark, tmp_path_factory):
-    """The corrupt day, through both jobs: (lake, files, normalize report, build report)."""
-    lake = tmp_path_factory.mktemp("corrupt-lake")
-    files = write_corrupt_day(lake / "raw")
-    return lake, files, normalize(spark, lake), build(spark, lake)
-
-
 @dataclass(frozen=True)
 class History:
     """The history lake after one multi-date run: its summaries, the error the run ended with (some
@@ -183,29 +165,49 @@ def history(spark, tmp_path_factory) -> History:
     return History(lake, files, error.value.summaries, str(error.value), printed.getvalue())
 
 
-BY_DATE = (EMPTY_DAY, INVALID_DAY)
-"""The history dates also run one at a time (with Spark's defaults), as daily runs would: a day
-of empty playlists and a day of only invalid lines. The corrupt day's own fixture is that for
-2026-11-20, a date with two extractions of a playlist (and most kinds of bad input)."""
+@pytest.fixture(scope="session")
+def corrupt_day(history):
+    """The corrupt day (2026-11-20) as the history's run wrote it: (lake, files, normalize report,
+    build report). The history_by_date fixture reruns other dates only."""
+    return (
+        history.lake,
+        history.files,
+        history.report("normalize_items", DATE),
+        history.report("build_tables", DATE),
+    )
+
+
+BY_DATE = (EMPTY_DAY, CASES_DAY, INVALID_DAY)
+"""The history dates that are run again, one at a time (with Spark's defaults), as daily runs
+would be: a day of empty playlists, a day with two extractions of a playlist (and most of the
+issue 19 cases) and a day of only invalid lines."""
 
 
 @dataclass(frozen=True)
 class ByDate:
-    """BY_DATE's dates run one at a time: the lake, and the error each job ended with, by date."""
+    """BY_DATE's dates rerun one at a time in the history lake: what the multi-date run had written
+    for them (``before``, by date, from lake_results.results), the curated files of the other
+    dates before the reruns (``others``, lake_results.file_times) and the error each job ended
+    with, by (job, date)."""
 
     lake: Path
+    before: dict[str, dict[str, Any]]
+    others: dict[str, dict[str, int]]
     errors: dict[tuple[str, str], Exception]
 
 
 @pytest.fixture(scope="session")
-def history_by_date(spark, tmp_path_factory, history) -> ByDate:
-    """BY_DATE's raw files, each date through both jobs on its own, in a lake of their own
-    (INVALID_DAY's normalize_items fails, as a daily run of it would, after writing its quarantine
-    and report; its build_tables fails too)."""
-    lake = tmp_path_factory.mktemp("history-by-date")
-    for snapshot_date in BY_DATE:
-        folder = f"snapshot_date={snapshot_date}"
-        shutil.copytree(history.lake / "raw" / folder, lake / "raw" / folder)
+def history_by_date(spark, history) -> ByDate:
+    """BY_DATE's dates, each through both jobs on its own, in the history lake after its multi-date
+    run, as daily reruns would be (INVALID_DAY's normalize_items fails after writing its
+    quarantine and report, and its build_tables fails too). Tests that read the history lake
+    afterwards see what the reruns wrote, which test_multi_date asserts is what was there."""
+    lake = history.lake
+    before = {snapshot_date: results(lake, snapshot_date) for snapshot_date in BY_DATE}
+    others = {
+        snapshot_date: file_times(lake, snapshot_date)
+        for snapshot_date in sorted({*HISTORY_DATES, DATE} - set(BY_DATE))
+    }
     errors: dict[tuple[str, str], Exception] = {}
     for snapshot_date in BY_DATE:
         for job, run in (("normalize_items", normalize_run), ("build_tables", build_run)):
@@ -213,4 +215,4 @@ def history_by_date(spark, tmp_path_factory, history) -> ByDate:
                 run(spark, lake, snapshot_date)
             except (NoValidInputError, DatesNotPublishedError) as error:
                 errors[(job, snapshot_date)] = error
-    return ByDate(lake, errors)
+    return ByDate(lake, before, others, errors)

@@ -2,79 +2,59 @@
 date-by-date runs, per-date checks, and dates that fail without stopping the others.
 
 The history lake (history.py and the corrupt day) went through one multi-date run with ANSI mode
-on; BY_DATE's dates went through one run each with Spark's defaults, and the corrupt day has its
-own single-date run: what they wrote must be the same, value for value and in the same order."""
+on; then BY_DATE's dates were rerun in it, one run each with Spark's defaults: what they wrote
+must be what the multi-date run wrote, value for value and in the same order."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
-import pyarrow.parquet as pq
 import pytest
 from pyspark.sql import functions as F
 
 from spotify_etl.jobs.build_tables import DatesNotPublishedError
-from spotify_etl.lake_layout import STAGED_ITEM, STAGED_PLAYLIST, quarantine_path, report_path, staging_path
+from spotify_etl.lake_layout import STAGED_ITEM, STAGED_PLAYLIST, staging_path
 from spotify_etl.schemas import CATALOG_TABLES, STAGED_ITEM_SCHEMA, STAGED_PLAYLIST_SCHEMA, TABLES
 
 from ..api_objects import album, artist, envelope, item, track, write_raw
+from . import lake_results
 from .conftest import BY_DATE, DATE, build_run, normalize_run
 from .history import CASES_DAY, CUT_DAY, EMPTY_DAY, EMPTY_FILE_DAY, HISTORY_DATES, INVALID_DAY, NEXT_DAY
+from .lake_results import report, table_files, table_rows
 
 PUBLISHED = [EMPTY_DAY, NEXT_DAY, CUT_DAY, CASES_DAY, DATE]
 NOT_PUBLISHED = [INVALID_DAY, EMPTY_FILE_DAY]
 
 
-def table_files(lake: Path, table: str, snapshot_date: str) -> list[Path]:
-    return sorted((lake / "curated" / table / f"snapshot_date={snapshot_date}").glob("*.parquet"))
-
-
-def table_rows(lake: Path, table: str, snapshot_date: str) -> list[dict[str, Any]]:
-    """Every row of a table's partition, in file order (the files are sorted by the key)."""
-    return [
-        row for path in table_files(lake, table, snapshot_date) for row in pq.read_table(path).to_pylist()
-    ]
-
-
-def quarantine(lake: Path, snapshot_date: str) -> list[dict[str, Any]]:
-    folder = Path(quarantine_path(str(lake), snapshot_date))
-    records = [json.loads(line) for path in folder.glob("*.json") for line in path.read_text().splitlines()]
-    for record in records:  # the same file in another lake
-        record["source_file"] = record["source_file"].split(f"/snapshot_date={snapshot_date}/")[1]
-    return sorted(records, key=lambda r: (r["source_file"], r["line_number"] or 0, r["position"] or -1))
-
-
-def report(lake: Path, snapshot_date: str, job: str) -> dict[str, Any]:
-    found = json.loads(Path(report_path(str(lake), snapshot_date, job)).read_text())
-    found.pop("catalog", None)  # where each lake's local catalog is
-    for compared_with_earlier_dates in ("api_drift", "volume_checks"):  # each lake has its own history
-        found.pop(compared_with_earlier_dates, None)
-    for key in ("raw_path", "files_read_thorough"):
-        if key in found:
-            found[key] = json.loads(json.dumps(found[key]).replace(str(lake), "LAKE"))
-    return found
-
-
-def same_lake_results(one: Path, other: Path, snapshot_date: str) -> None:
-    for table in CATALOG_TABLES:
-        assert (
-            len(table_files(one, table, snapshot_date)) == len(table_files(other, table, snapshot_date)) <= 1
-        )
-        assert table_rows(one, table, snapshot_date) == table_rows(other, table, snapshot_date), table
-    assert quarantine(one, snapshot_date) == quarantine(other, snapshot_date)
-    for job in ("normalize_items", "build_tables"):
-        assert report(one, snapshot_date, job) == report(other, snapshot_date, job), job
-
-
 @pytest.mark.parametrize("snapshot_date", BY_DATE)
-def test_one_multi_date_run_writes_what_date_by_date_runs_write(history, history_by_date, snapshot_date):
-    same_lake_results(history.lake, history_by_date.lake, snapshot_date)
+def test_one_multi_date_run_writes_what_date_by_date_runs_write(history_by_date, snapshot_date):
+    """The same files, rows in the same order, quarantine records and reports (volume and drift
+    checks included: the reruns have the same history before them)."""
+    before = history_by_date.before[snapshot_date]
+    after = lake_results.results(history_by_date.lake, snapshot_date)
+    assert after["files"] == before["files"] and all(count <= 1 for count in after["files"].values())
+    for table in CATALOG_TABLES:
+        assert after["rows"][table] == before["rows"][table], table
+    assert after["quarantine"] == before["quarantine"]
+    for job in lake_results.JOBS:
+        assert after["reports"][job] == before["reports"][job], job
 
 
-def test_the_corrupt_day_in_a_multi_date_run_is_the_corrupt_day_on_its_own(history, corrupt_day):
-    same_lake_results(history.lake, corrupt_day[0], DATE)
+def test_the_date_by_date_reruns_covered_the_edge_cases(history_by_date):
+    """Issue 16's edge cases are among the dates compared: an empty day (published, no songs), a day
+    with two extractions of a playlist, a day of only invalid lines (not published)."""
+    before = history_by_date.before
+    assert before[EMPTY_DAY]["rows"]["song"] == [] and before[EMPTY_DAY]["rows"]["playlist"]
+    assert before[CASES_DAY]["reports"]["normalize_items"]["envelopes_superseded"] == 1
+    assert before[INVALID_DAY]["reports"]["build_tables"]["published"] is False
+    assert len(before[INVALID_DAY]["quarantine"]) == 2
+
+
+def test_rerunning_dates_leaves_the_other_dates_alone(history_by_date):
+    others = history_by_date.others
+    assert set(others) == {NEXT_DAY, CUT_DAY, EMPTY_FILE_DAY, DATE} and others[NEXT_DAY]
+    for snapshot_date, files in others.items():
+        assert lake_results.file_times(history_by_date.lake, snapshot_date) == files, snapshot_date
 
 
 def test_the_run_publishes_every_date_it_can_and_fails_naming_the_others(history):
@@ -171,20 +151,3 @@ def test_dates_without_raw_data(spark, tmp_path):
     )
     with pytest.raises(MissingRawDataError, match="no raw data for snapshot_dates 2026-10-01 under"):
         normalize_run(spark, tmp_path, "2026-10-01")
-
-
-def test_rerunning_a_date_rewrites_the_same_rows_and_leaves_the_other_dates_alone(spark, history):
-    """Last in this file: it reruns CASES_DAY in the shared history lake (same rows written)."""
-
-    def files_of(snapshot_date: str) -> dict[str, int]:
-        found = history.lake.glob(f"curated/*/snapshot_date={snapshot_date}/*")
-        return {str(path.relative_to(history.lake)): path.stat().st_mtime_ns for path in found}
-
-    before = {table: table_rows(history.lake, table, CASES_DAY) for table in TABLES}
-    others = {snapshot_date: files_of(snapshot_date) for snapshot_date in (EMPTY_DAY, NEXT_DAY, DATE)}
-    assert before["song"] and all(others.values())
-    normalize_run(spark, history.lake, CASES_DAY)
-    build_run(spark, history.lake, CASES_DAY)
-    assert {table: table_rows(history.lake, table, CASES_DAY) for table in TABLES} == before
-    assert files_of(CASES_DAY) != {}
-    assert {snapshot_date: files_of(snapshot_date) for snapshot_date in others} == others

@@ -46,11 +46,11 @@ format: venv ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: venv check-java ## Spark transform vs pandas and DuckDB baselines at 10k, 100k and 1M items (bench/README.md)
+bench: venv check-java ## Spark transform vs pandas and DuckDB baselines at 10k, 100k and 1M items, and the backfill case (bench/README.md)
 	$(BIN)/python bench/bench_transform.py --extract
 
-bench-quick: venv check-java ## The same benchmark at 10k and 100k items only
-	$(BIN)/python bench/bench_transform.py --sizes 10k 100k
+bench-quick: venv check-java ## The same benchmark at 10k and 100k items only, without the backfill case
+	$(BIN)/python bench/bench_transform.py --sizes 10k 100k --no-backfill
 
 package: venv ## Build dist/extract_lambda.zip (Lambda python3.13 arm64, AWS SDK inside; prints its size) and dist/spotify_etl.zip (Glue)
 	$(BIN)/python tools/package_lambda.py

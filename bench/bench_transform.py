@@ -16,6 +16,11 @@ the Parquet files per table partition, compares everything with the counts the g
 out, prints a table per size, the ratios between engines and the targets with PASS/FAIL, and
 writes bench/results/<UTC timestamp>.json. Times never fail the run; a row count that differs (or
 an engine that fails) does: exit 1. See bench/README.md.
+
+The backfill case (on by default; ``--no-backfill`` skips it, ``--backfill-only`` runs nothing
+else) runs ``spotify-etl transform --lake LAKE`` on 20 generated dates of 2,000 items each, all in
+one run, and on one date of 40,000 items, alternating the two, and compares their wall times
+(target: backfill/single <= 1.5); it checks every date's rows against the generator's counts.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +58,7 @@ import raw_generator  # noqa: E402  (a script folder, not a package)
 
 ENGINES = ("spark", "spark_bare", "pandas", "duckdb")
 TABLES = ("album", "artist", "song")
+WORKFLOW_TABLES = (*TABLES, "playlist")  # spotify-etl transform writes the playlist table too
 EXPECTED_KEY = {"album": "albums", "artist": "artists", "song": "songs"}
 DEFAULT_SIZES = ("10k", "100k", "1M")
 PROJECT_DRIVER_MEMORY = "2g"  # spotify_etl.spark_session's default for SPOTIFY_ETL_DRIVER_MEMORY
@@ -64,8 +70,19 @@ SPARK_VS_DUCKDB_MAX = 3.0  # spark time / duckdb time at 1M
 GROWTH_MAX = 10.0  # t(1M) / t(100k): at most linear
 MEMORY_GROWTH_MAX = 2.0  # peak tree RSS(1M) / peak tree RSS(100k), for 10x the items
 
-JOB_DONE = re.compile(r"^\s*(\w+)\s+\d{4}-\d{2}-\d{2} done in ([\d.]+) s", re.M)
-"""local_workflow's progress line for a finished job: its name and seconds (spark's step timings)."""
+_DATE = r"\d{4}-\d{2}-\d{2}"
+JOB_DONE = re.compile(
+    rf"^[ \t]*(?P<job>\w+)[ \t]+"
+    rf"(?:(?P<dates>{_DATE} \.\. {_DATE} \(\d+ dates\)|{_DATE}(?:, {_DATE})*)[ \t]+)?"
+    r"done in (?P<seconds>\d+(?:\.\d+)?) s(?P<not_published>, with dates not published)?"
+    r"(?: \((?P<spark_jobs>\d+) Spark jobs?\))?[ \t]*$",
+    re.M,
+)
+"""local_workflow's progress line for a finished job (``local_workflow.run_jobs``):
+``  <job>  <dates> done in <s> s (<n> Spark jobs)``, where <dates> is up to 4 dates separated by
+``, `` or ``FIRST .. LAST (N dates)``; or ``  <job>  done in <s> s, with dates not published``
+(no dates, no count) when build_tables left some dates unpublished."""
+DATE_RANGE = re.compile(rf"^({_DATE}) \.\. ({_DATE}) \((\d+) dates\)$")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,15 +343,52 @@ def engine_report(engine: str, run_dir: Path, log_path: Path, snapshot_date: str
         if not path.exists():
             return None
         report = json.loads(path.read_text())
-        # local_workflow prints "  <job>  <date> done in <s> s" per job
-        log = log_path.read_text(errors="replace") if log_path.exists() else ""
-        jobs = {job: float(seconds) for job, seconds in JOB_DONE.findall(log)}
-        return {"skipped": report.get("skipped"), "rows": report.get("rows"), "timings": jobs or None}
+        return {"skipped": report.get("skipped"), "rows": report.get("rows"), **workflow_steps(log_path)}
     try:
         last = log_path.read_text(errors="replace").strip().splitlines()[-1]
         return json.loads(last)
     except (IndexError, json.JSONDecodeError):
         return None
+
+
+def job_progress(log: str) -> dict[str, dict[str, Any]]:
+    """Every finished job's progress line in a ``spotify-etl transform`` log, by job name (the
+    last line wins when a job appears twice): ``seconds``; ``dates`` (the dates listed, or None
+    when the line gives a range or no date), ``first_date``, ``last_date`` and ``date_count``
+    (None without dates); ``spark_jobs`` (None when the line has no count); ``not_published``.
+    The line's format: ``JOB_DONE``."""
+    found = {}
+    for match in JOB_DONE.finditer(log):
+        text = match["dates"]
+        if text is None:
+            dates, first, last, count = None, None, None, None
+        elif span := DATE_RANGE.match(text):
+            dates, first, last, count = None, span[1], span[2], int(span[3])
+        else:
+            dates = text.split(", ")
+            first, last, count = dates[0], dates[-1], len(dates)
+        found[match["job"]] = {
+            "seconds": float(match["seconds"]),
+            "dates": dates,
+            "first_date": first,
+            "last_date": last,
+            "date_count": count,
+            "spark_jobs": None if match["spark_jobs"] is None else int(match["spark_jobs"]),
+            "not_published": match["not_published"] is not None,
+        }
+    return found
+
+
+def workflow_steps(log_path: Path) -> dict[str, Any]:
+    """From a ``spotify-etl transform`` log: ``timings`` (seconds per job), ``spark_jobs`` (Spark
+    jobs per job) and ``jobs`` (every parsed progress line, ``job_progress``); None when absent."""
+    log = log_path.read_text(errors="replace") if log_path.exists() else ""
+    jobs = job_progress(log)
+    return {
+        "timings": {job: line["seconds"] for job, line in jobs.items()} or None,
+        "spark_jobs": {job: line["spark_jobs"] for job, line in jobs.items()} or None,
+        "jobs": jobs or None,
+    }
 
 
 def log_tail(path: Path, lines: int = 15) -> str:
@@ -358,7 +412,7 @@ def run_engine(
     log_path = run_dir / f"{engine}.log"
     result: dict[str, Any] = {"engine": engine, "command": argv}
     result |= run_measured(argv, run_dir, log_path, env, args.sample_interval)
-    tables = (*TABLES, "playlist") if engine == "spark" else TABLES
+    tables = WORKFLOW_TABLES if engine == "spark" else TABLES
     result |= count_output(tables_root, args.date, tables)
     result["report"] = engine_report(engine, run_dir, log_path, args.date)
     result["problems"] = problems_of(result, expected)
@@ -504,6 +558,206 @@ def targets(sizes: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------------------------------
+# The backfill case: many dates in one run, against the same number of items under one date
+# ---------------------------------------------------------------------------------------------
+
+BACKFILL_CASES = ("backfill", "single")
+BACKFILL_DATES = 20  # dates of the backfill, ending at --date
+BACKFILL_ITEMS = 2_000  # playlist items per date
+BACKFILL_REPEAT = 3  # runs of each case when --repeat is not given
+BACKFILL_RATIO_MAX = 1.5  # target: wall(every date in one run) / wall(one date of as many items)
+BACKFILL_MAX_DATES = 1_000  # backfill_seed keeps the dates' seeds apart below this
+
+
+def backfill_dates(last_date: str, count: int) -> list[str]:
+    """``count`` consecutive snapshot dates (YYYY-MM-DD) ending at ``last_date``, oldest first."""
+    last = date.fromisoformat(last_date)
+    return [(last - timedelta(days=count - 1 - index)).isoformat() for index in range(count)]
+
+
+def backfill_seed(seed: int, index: int) -> int:
+    """The generator seed of the backfill's ``index``-th date (0-based, below
+    ``BACKFILL_MAX_DATES``): every date is a day of its own (its own catalogue and playlists)."""
+    return seed * BACKFILL_MAX_DATES + index
+
+
+def backfill_days(args: argparse.Namespace) -> dict[str, dict[str, tuple[Path, dict[str, Any]]]]:
+    """Both cases' days, generated or reused from the cache (``raw_generator.cached_day``):
+    ``{"backfill": {date: (raw_root, expected)} for each of the dates ending at --date, each of
+    --backfill-items items (seed ``backfill_seed``), "single": {--date: (raw_root, expected)}}``,
+    one day of dates x items items with --seed."""
+    dates = backfill_dates(args.date, args.backfill_dates)
+    backfill = {
+        snapshot_date: raw_generator.cached_day(
+            args.workdir,
+            args.backfill_items,
+            backfill_seed(args.seed, index),
+            snapshot_date,
+            args.regenerate,
+            args.gen_workers,
+        )
+        for index, snapshot_date in enumerate(dates)
+    }
+    single = raw_generator.cached_day(
+        args.workdir,
+        args.backfill_items * len(dates),
+        args.seed,
+        args.date,
+        args.regenerate,
+        args.gen_workers,
+    )
+    return {"backfill": backfill, "single": {args.date: single}}
+
+
+def partition_dates(tables_root: Path) -> list[str]:
+    """The snapshot dates with a partition folder in any table under ``tables_root``."""
+    prefix = "snapshot_date="
+    return sorted(
+        {
+            folder.name[len(prefix) :]
+            for table in WORKFLOW_TABLES
+            if (tables_root / table).is_dir()
+            for folder in (tables_root / table).iterdir()
+            if folder.name.startswith(prefix)
+        }
+    )
+
+
+def dates_problems(
+    case: str, result: Mapping[str, Any], expected: Mapping[str, Mapping[str, Any]]
+) -> list[str]:
+    """Why a run over several dates does not match the generated days (empty when it does).
+
+    ``result``: ``returncode``, ``rows`` ({date: {table: rows}}), ``report.skipped`` ({date:
+    {reason: count}}, a date without a report: None) and ``dates_written`` (dates with a table
+    partition); ``expected``: the generator's counts of each date. Each date is checked as
+    ``problems_of`` checks a size (album, artist, song and playlist rows, the skips), and a
+    partition of a date that was not generated is a problem too.
+    """
+    problems = [f"{case} exited with {result['returncode']}"] if result["returncode"] != 0 else []
+    skipped = (result.get("report") or {}).get("skipped") or {}
+    for snapshot_date, counts in expected.items():
+        one_date = {
+            "engine": f"{case} {snapshot_date}",
+            "returncode": 0,  # a failed run is named once, above
+            "rows": result["rows"].get(snapshot_date) or {},
+            "report": {"skipped": skipped.get(snapshot_date)},
+        }
+        problems += problems_of(one_date, counts)
+    unexpected = sorted(set(result.get("dates_written", ())) - set(expected))
+    if unexpected:
+        problems.append(f"{case}: partitions of dates that were not generated: {', '.join(unexpected)}")
+    return problems
+
+
+def run_workflow_case(
+    case: str,
+    days: Mapping[str, tuple[Path, Mapping[str, Any]]],
+    run_dir: Path,
+    args: argparse.Namespace,
+    env: Mapping[str, str],
+) -> dict[str, Any]:
+    """One measured ``spotify-etl transform --lake LAKE`` (every date in raw, one run) on a fresh
+    lake whose raw zone holds ``days`` ({date: (raw_root, expected)}) as hard links; rows and files
+    of each date's table partitions from the Parquet footers, each date's skips from its
+    build_tables report, the jobs' timings and Spark jobs from the log, and the problems."""
+    shutil.rmtree(run_dir, ignore_errors=True)
+    run_dir.mkdir(parents=True)
+    lake = run_dir / "lake"
+    for snapshot_date, (raw_root, _) in days.items():
+        link_day(raw_root, lake / "raw", snapshot_date)
+    argv = [*spotify_etl_command(), "transform", "--lake", str(lake)]
+    log_path = run_dir / f"{case}.log"
+    result: dict[str, Any] = {"case": case, "command": argv}
+    result |= run_measured(argv, run_dir, log_path, env, args.sample_interval)
+    counted = {d: count_output(lake / "curated", d, WORKFLOW_TABLES) for d in days}
+    for key in ("rows", "files", "parquet_bytes"):
+        result[key] = {d: found[key] for d, found in counted.items()}
+    result["dates_written"] = partition_dates(lake / "curated")
+    skipped = {}
+    for snapshot_date in days:
+        path = lake / "reports" / f"snapshot_date={snapshot_date}" / "build_tables.json"
+        skipped[snapshot_date] = json.loads(path.read_text()).get("skipped") if path.exists() else None
+    result["report"] = {"skipped": skipped, **workflow_steps(log_path)}
+    result["problems"] = dates_problems(case, result, {d: expected for d, (_, expected) in days.items()})
+    if result["returncode"] != 0:
+        result["log_tail"] = log_tail(log_path)
+    if not args.keep:
+        shutil.rmtree(run_dir, ignore_errors=True)
+    return result
+
+
+def backfill_ratio(summary: Mapping[str, Mapping[str, Any]]) -> float | None:
+    """Median wall time of the backfill over that of the single date; None unless both ran with
+    the right counts."""
+    backfill, single = summary.get("backfill"), summary.get("single")
+    if not (backfill and single and backfill["ok"] and single["ok"]):
+        return None
+    return ratio(backfill["wall_seconds"], single["wall_seconds"])
+
+
+def backfill_target(entry: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The backfill's target (backfill/single <= ``BACKFILL_RATIO_MAX``): PASS, FAIL, or n/a when
+    the case was not run or a case's counts were wrong."""
+    dates = len(entry["dates"]) if entry else BACKFILL_DATES
+    items = entry["items_per_date"] if entry else BACKFILL_ITEMS
+    name = (
+        f"a backfill of {dates} dates x {items:,} items in one run takes at most "
+        f"{BACKFILL_RATIO_MAX:g}x the time of one date of {dates * items:,} items"
+    )
+    value = entry.get("ratio") if entry else None
+    if value is None:
+        return {"target": name, "status": "n/a", "value": None, "detail": "n/a"}
+    walls = {case: entry["summary"][case]["wall_seconds"] for case in BACKFILL_CASES}
+    return {
+        "target": name,
+        "status": "PASS" if value <= BACKFILL_RATIO_MAX else "FAIL",
+        "value": value,
+        "detail": f"backfill/single = {walls['backfill']:.1f} s / {walls['single']:.1f} s = {value:.2f}x "
+        f"(<= {BACKFILL_RATIO_MAX:g})",
+    }
+
+
+def run_backfill(args: argparse.Namespace, env: Mapping[str, str], say: Callable[[str], None]) -> dict:
+    """The backfill case: generate (or reuse) the days, then run the two cases alternately
+    (backfill, single, backfill, ...) ``args.backfill_repeat`` times each; their summaries (median
+    wall time) and the ratio."""
+    say("backfill: generating or reusing the days ...")
+    days = backfill_days(args)
+    dates = list(days["backfill"])
+    cached = [e["cached"] for case in BACKFILL_CASES for _, e in days[case].values()]
+    say(
+        f"backfill: {len(dates)} dates x {args.backfill_items:,} items, and {args.date} with "
+        f"{args.backfill_items * len(dates):,} items; of the {len(cached)} days, {cached.count(False)} "
+        f"generated, {cached.count(True)} reused from the cache"
+    )
+    runs: dict[str, list[dict[str, Any]]] = {case: [] for case in BACKFILL_CASES}
+    order = 0
+    for repeat in range(1, args.backfill_repeat + 1):
+        for case in BACKFILL_CASES:  # alternating: backfill, single, backfill, single, ...
+            order += 1
+            say(f"backfill: {case} (run {repeat}/{args.backfill_repeat}) ...")
+            run_dir = args.workdir / "runs" / f"backfill-{case}-{repeat}"
+            result = {"order": order, **run_workflow_case(case, days[case], run_dir, args, env)}
+            runs[case].append(result)
+            state = "ok" if not result["problems"] else "MISMATCH: " + "; ".join(result["problems"])
+            say(f"backfill: {case} {result['wall_seconds']:.1f} s: {state}")
+    summary = {case: summarise(runs[case], args.backfill_items * len(dates)) for case in BACKFILL_CASES}
+    return {
+        "dates": dates,
+        "items_per_date": args.backfill_items,
+        "single_date": args.date,
+        "single_items": args.backfill_items * len(dates),
+        "repeat": args.backfill_repeat,
+        "seeds": {"backfill": [backfill_seed(args.seed, i) for i in range(len(dates))], "single": args.seed},
+        "expected": {case: {d: e for d, (_, e) in days[case].items()} for case in BACKFILL_CASES},
+        "runs": runs,
+        "summary": summary,
+        "ratio": backfill_ratio(summary),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
 # Printing
 # ---------------------------------------------------------------------------------------------
 
@@ -535,6 +789,45 @@ def format_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(lines)
 
 
+def steps_text(run: Mapping[str, Any]) -> str | None:
+    """``normalize_items 38.3 s (23 Spark jobs), ..., the rest (start-up, imports, exit) 4.3 s``:
+    a run's own step timings (and Spark jobs, when its report has them); None without timings."""
+    report = run.get("report") or {}
+    steps, spark_jobs = report.get("timings") or {}, report.get("spark_jobs") or {}
+    if not steps:
+        return None
+
+    def step(name: str, seconds: float) -> str:
+        count = spark_jobs.get(name)
+        return f"{name} {seconds:.1f} s" + ("" if count is None else f" ({count} Spark jobs)")
+
+    rest = run["wall_seconds"] - sum(steps.values())
+    return ", ".join(step(name, seconds) for name, seconds in steps.items()) + (
+        f", the rest (start-up, imports, exit) {rest:.1f} s"
+    )
+
+
+def measured_cells(s: Mapping[str, Any]) -> list[str]:
+    """A summary's wall s (median, with the range over the runs), items/s, CPU s, peak tree RSS
+    and max process HWM, as table cells."""
+    spread = f" ({s['wall_min']:.1f}-{s['wall_max']:.1f})" if s["wall_min"] != s["wall_max"] else ""
+    return [
+        f"{s['wall_seconds']:.1f}{spread}",
+        number(s["items_per_second"]),
+        f"{s['cpu_seconds']:.1f}",
+        gib(s["peak_tree_rss_bytes"]),
+        gib(s["peak_process_hwm_bytes"]),
+    ]
+
+
+def run_notes(name: str, run: Mapping[str, Any]) -> list[str]:
+    """A run's problems (``MISMATCH ...``) and, when it failed, its log's last lines."""
+    notes = [f"  MISMATCH {problem}" for problem in run["problems"]]
+    if run.get("log_tail"):
+        notes.append(f"  {name} log (last lines):\n    " + run["log_tail"].replace("\n", "\n    "))
+    return notes
+
+
 def render_size(size: str, entry: Mapping[str, Any]) -> str:
     e = entry["expected"]
     lines = [
@@ -545,16 +838,11 @@ def render_size(size: str, entry: Mapping[str, Any]) -> str:
     ]
     rows = []
     for engine, s in entry["summary"].items():
-        files = "/".join(str(s["files"].get(t, "-")) for t in (*TABLES, "playlist") if t in s["files"])
+        files = "/".join(str(s["files"].get(t, "-")) for t in WORKFLOW_TABLES if t in s["files"])
         rows.append(
             [
                 engine,
-                f"{s['wall_seconds']:.1f}"
-                + (f" ({s['wall_min']:.1f}-{s['wall_max']:.1f})" if s["wall_min"] != s["wall_max"] else ""),
-                number(s["items_per_second"]),
-                f"{s['cpu_seconds']:.1f}",
-                gib(s["peak_tree_rss_bytes"]),
-                gib(s["peak_process_hwm_bytes"]),
+                *measured_cells(s),
                 *(number(s["rows"].get(t)) for t in TABLES),
                 files,
                 f"{s['load_1m_max']:.1f}",
@@ -584,20 +872,76 @@ def render_size(size: str, entry: Mapping[str, Any]) -> str:
     if any(parts):
         lines.append("  for information, not targets: " + ", ".join(p for p in parts if p))
     for engine, runs in entry["runs"].items():
-        steps = ((runs[-1].get("report") or {}).get("timings") or {}) if runs else {}
-        if steps:
-            rest = runs[-1]["wall_seconds"] - sum(steps.values())
-            lines.append(
-                f"  {engine} steps (last run): "
-                + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in steps.items())
-                + f", the rest (start-up, imports, exit) {rest:.1f} s"
-            )
+        if runs and (steps := steps_text(runs[-1])):
+            lines.append(f"  {engine} steps (last run): {steps}")
     for engine, runs in entry["runs"].items():
         for run in runs:
-            for problem in run["problems"]:
-                lines.append(f"  MISMATCH {problem}")
-            if run.get("log_tail"):
-                lines.append(f"  {engine} log (last lines):\n    " + run["log_tail"].replace("\n", "\n    "))
+            lines += run_notes(engine, run)
+    return "\n".join(lines)
+
+
+def dates_text(dates: Sequence[str]) -> str:
+    """Up to 4 dates separated by commas, else ``FIRST .. LAST (N dates)`` (as local_workflow)."""
+    return ", ".join(dates) if len(dates) <= 4 else f"{dates[0]} .. {dates[-1]} ({len(dates)} dates)"
+
+
+def sum_over_dates(by_date: Mapping[str, Mapping[str, Any]], key: str) -> int | None:
+    """The sum of ``by_date[d][key]`` over the dates; None when a date has none."""
+    values = [(counts or {}).get(key) for counts in by_date.values()]
+    return None if not values or any(v is None for v in values) else sum(values)
+
+
+def render_backfill(entry: Mapping[str, Any]) -> str:
+    """The backfill case: expected rows, one line per case (sums over its dates), the ratio with
+    its target, each case's steps with Spark jobs, the runs in the order they ran, problems."""
+    dates, expected = entry["dates"], entry["expected"]
+    keys = {**EXPECTED_KEY, "playlist": "playlists"}
+    lines = [
+        f"== backfill: {len(dates)} dates x {entry['items_per_date']:,} items ({dates_text(dates)}) in one "
+        f"`spotify-etl transform --lake LAKE` run vs {entry['single_items']:,} items under "
+        f"{entry['single_date']}; alternating, {entry['repeat']} run(s) of each (median wall time)",
+        "expected rows (sums over the dates): "
+        + "; ".join(
+            f"{case} "
+            + ", ".join(f"{t} {number(sum_over_dates(expected[case], keys[t]))}" for t in WORKFLOW_TABLES)
+            for case in BACKFILL_CASES
+        ),
+    ]
+    rows = []
+    for case, s in entry["summary"].items():
+        last = entry["runs"][case][-1]
+        files = "/".join(
+            str(max((f or {}).get(t) or 0 for f in s["files"].values())) for t in WORKFLOW_TABLES
+        )
+        spark_jobs = ((last.get("report") or {}).get("spark_jobs") or {}).values()
+        rows.append(
+            [
+                case,
+                str(len(expected[case])),
+                *measured_cells(s),
+                *(number(sum_over_dates(s["rows"], t)) for t in WORKFLOW_TABLES),
+                files,
+                "-" if not spark_jobs or None in spark_jobs else str(sum(spark_jobs)),
+                f"{s['load_1m_max']:.1f}",
+                "ok" if s["ok"] else "MISMATCH",
+            ]
+        )
+    header = ["case", "dates", "wall s", "items/s", "CPU s", "peak tree RSS", "max proc HWM"]
+    header += [*WORKFLOW_TABLES, "max files/partition", "Spark jobs", "load", "counts"]
+    lines.append(format_table(header, rows))
+    value = entry.get("ratio")
+    lines.append(
+        f"ratio (median wall time): backfill/single {value:.2f}x (target <= {BACKFILL_RATIO_MAX:g})"
+        if value is not None
+        else "ratio (median wall time): backfill/single n/a (a case failed or its counts differ)"
+    )
+    for case, runs in entry["runs"].items():
+        if runs and (steps := steps_text(runs[-1])):
+            lines.append(f"  {case} steps (last run): {steps}")
+    ran = sorted((run for runs in entry["runs"].values() for run in runs), key=lambda run: run["order"])
+    lines.append("  runs in order: " + ", ".join(f"{run['case']} {run['wall_seconds']:.1f} s" for run in ran))
+    for run in ran:
+        lines += run_notes(run["case"], run)
     return "\n".join(lines)
 
 
@@ -616,6 +960,8 @@ def render(results: Mapping[str, Any]) -> str:
     ]
     for size, entry in results["sizes"].items():
         out += [render_size(size, entry), ""]
+    if results.get("backfill"):
+        out += [render_backfill(results["backfill"]), ""]
     out.append("targets (spark = the whole `spotify-etl transform` process, JVM start included):")
     for target in results["targets"]:
         out.append(f"  [{target['status']:>4}] {target['target']}: {target['detail']}")
@@ -749,7 +1095,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--sizes", nargs="+", default=list(DEFAULT_SIZES), help="sizes in items: 10k, 100k, 1M or a number"
     )
     parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES), help="what to run")
-    parser.add_argument("--repeat", type=int, default=1, help="runs of each engine per size (median)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        help=f"runs of each engine per size, and of each backfill case (median; default: 1 per size, "
+        f"{BACKFILL_REPEAT} per backfill case)",
+    )
     parser.add_argument("--seed", type=int, default=raw_generator.DEFAULT_SEED, help="generator seed")
     parser.add_argument("--date", default=raw_generator.DEFAULT_DATE, help="the snapshot date generated")
     parser.add_argument(
@@ -765,6 +1116,20 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--sample-interval", type=float, default=0.1, help="memory sampling period (s)")
     parser.add_argument("--keep", action="store_true", help="keep each run's lake / output folder")
     parser.add_argument("--extract", action="store_true", help="also run bench/bench_extract.py if present")
+    parser.add_argument(
+        "--backfill",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="the backfill case: --backfill-dates dates of --backfill-items items each (ending at --date) "
+        "in one `spotify-etl transform` run, against as many items under --date alone, alternating",
+    )
+    parser.add_argument(
+        "--backfill-only", action="store_true", help="run the backfill case only (no sizes, no engines)"
+    )
+    parser.add_argument("--backfill-dates", type=int, default=BACKFILL_DATES, help="dates of the backfill")
+    parser.add_argument(
+        "--backfill-items", type=int, default=BACKFILL_ITEMS, help="playlist items of each backfill date"
+    )
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     parser.add_argument("--show", type=Path, metavar="RESULTS_JSON", help="print a saved result and exit")
     args = parser.parse_args(argv)
@@ -773,8 +1138,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
             args.items = {size: raw_generator.size_items(size) for size in args.sizes}
         except ValueError:
             parser.error(f"--sizes: use {', '.join(raw_generator.SIZES)} or numbers of items")
-        if args.repeat < 1 or any(n < 1 for n in args.items.values()):
+        if (args.repeat is not None and args.repeat < 1) or any(n < 1 for n in args.items.values()):
             parser.error("--repeat and the sizes must be at least 1")
+        if not 1 <= args.backfill_dates < BACKFILL_MAX_DATES or args.backfill_items < 1:
+            parser.error(f"--backfill-dates: 1 to {BACKFILL_MAX_DATES - 1}; --backfill-items: at least 1")
+        try:
+            date.fromisoformat(args.date)
+        except ValueError:
+            parser.error(f"--date: {args.date!r} is not a date (YYYY-MM-DD)")
+        if args.backfill_only:
+            args.items, args.backfill = {}, True
+        args.backfill_repeat = args.repeat or BACKFILL_REPEAT
+        args.repeat = args.repeat or 1
     return args
 
 
@@ -803,7 +1178,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     subreaper = become_subreaper()
     env = engine_env(args, say)
     results: dict[str, Any] = {
-        "benchmark": "spotify-etl transform vs bare Spark, pandas and DuckDB baselines",
+        "benchmark": "spotify-etl transform vs bare Spark, pandas and DuckDB baselines; a backfill of "
+        "many dates in one run vs one date of as many items",
         "started_at": started_at.isoformat(timespec="seconds"),
         "machine": machine(),
         "config": {
@@ -814,6 +1190,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             "date": args.date,
             "generator_version": raw_generator.GENERATOR_VERSION,
             "driver_memory": args.driver_memory or PROJECT_DRIVER_MEMORY,
+            "backfill": {
+                "dates": args.backfill_dates,
+                "items_per_date": args.backfill_items,
+                "repeat": args.backfill_repeat,
+            }
+            if args.backfill
+            else None,
             "sample_interval": args.sample_interval,
             "subreaper": subreaper,
             "workdir": str(args.workdir),
@@ -850,12 +1233,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             "ratios": size_ratios(summary),
         }
         say(render_size(size, results["sizes"][size]) + "\n")  # progress; all again at the end
-    results["targets"] = targets(results["sizes"])
+    if args.backfill:
+        results["backfill"] = run_backfill(args, env, say)
+        say(render_backfill(results["backfill"]) + "\n")  # progress; all again at the end
+    results["targets"] = [*targets(results["sizes"]), backfill_target(results.get("backfill"))]
     if args.extract:
         results["extract"] = run_extract_hook(args, say)
     results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     results["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    ok = all(s["ok"] for entry in results["sizes"].values() for s in entry["summary"].values())
+    summaries = [s for entry in results["sizes"].values() for s in entry["summary"].values()]
+    summaries += (results.get("backfill") or {}).get("summary", {}).values()
+    ok = all(s["ok"] for s in summaries)
     extract_ok = (results.get("extract") or {}).get("result", {}).get("ok", True) is not False
     results["ok"] = ok and extract_ok
     args.results_dir.mkdir(parents=True, exist_ok=True)
@@ -865,7 +1253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\nresults: {path}")
     if not ok:
         print(
-            "FAILED: an engine's row counts differ from the generated day (see MISMATCH above)",
+            "FAILED: an engine's (or a backfill case's) row counts differ from the generated days "
+            "(see MISMATCH above)",
             file=sys.stderr,
         )
         return 1

@@ -20,7 +20,7 @@ from spotify_etl.jobs.normalize_items import NoValidInputError
 from spotify_etl.local_workflow import transform
 
 from ..api_objects import album, artist, envelope, episode, item, local_track, track, write_raw
-from .history import CASES_DAY, EMPTY_DAY, HISTORY_DATES, INVALID_DAY, write_history
+from .history import EMPTY_DAY, HISTORY_DATES, INVALID_DAY, write_history
 from .lake_results import file_times, results
 
 DATE = "2026-11-20"
@@ -177,10 +177,10 @@ def corrupt_day(history):
     )
 
 
-BY_DATE = (EMPTY_DAY, CASES_DAY, INVALID_DAY)
+BY_DATE = (EMPTY_DAY, INVALID_DAY)
 """The history dates that are run again, one at a time (with Spark's defaults), as daily runs
-would be: a day of empty playlists, a day with two extractions of a playlist (and most of the
-issue 19 cases) and a day of only invalid lines."""
+would be: a day of empty playlists that also has two extractions of its playlist, and a day of
+only invalid lines."""
 
 
 @dataclass(frozen=True)

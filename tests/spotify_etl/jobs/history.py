@@ -3,7 +3,8 @@ day or a value (issue 19), plus the edge cases of a backfill (issue 16): an empt
 only invalid lines, a day of only an empty file, a day with two extractions. Every expected value
 in the tests is worked out by hand from what is written here.
 
-    2026-03-14  P0 with no items (and an empty name): a day of empty playlists
+    2026-03-14  P0 with no items (and an empty name): a day of empty playlists; an earlier run of
+                the day had P0 with 2 songs (two extractions: the latest, empty, wins)
     2026-03-15  P0 again, now 2 songs; P1 1,000 items whose item 500 has "duration_ms": "215000",
                 P2 2 songs (one file); P3 10,000 items whose last item is wrong the same way, and
                 P4 2,000 items on a line that claims another date (another file)
@@ -82,6 +83,12 @@ CASES_ITEMS = [
 def write_history(raw: Path) -> dict[str, Path]:
     """Write the raw files of every history date under ``raw``; returns the notable files."""
     files: dict[str, Path] = {}
+    write_raw(  # an earlier extraction, superseded: P0 was emptied between the two runs
+        raw,
+        EMPTY_DAY,
+        "20260314T050000Z-99999999.jsonl.gz",
+        [run_envelope("P0", songs("e-", 2), EMPTY_DAY, "050000Z-99999999")],
+    )
     write_raw(
         raw,
         EMPTY_DAY,

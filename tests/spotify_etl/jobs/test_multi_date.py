@@ -7,6 +7,7 @@ must be what the multi-date run wrote, value for value and in the same order."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -41,18 +42,18 @@ def test_one_multi_date_run_writes_what_date_by_date_runs_write(history_by_date,
 
 
 def test_the_date_by_date_reruns_covered_the_edge_cases(history_by_date):
-    """Issue 16's edge cases are among the dates compared: an empty day (published, no songs), a day
-    with two extractions of a playlist, a day of only invalid lines (not published)."""
+    """Issue 16's edge cases are among the dates compared: an empty day (published, no songs) that
+    has two extractions of its playlist, and a day of only invalid lines (not published)."""
     before = history_by_date.before
     assert before[EMPTY_DAY]["rows"]["song"] == [] and before[EMPTY_DAY]["rows"]["playlist"]
-    assert before[CASES_DAY]["reports"]["normalize_items"]["envelopes_superseded"] == 1
+    assert before[EMPTY_DAY]["reports"]["normalize_items"]["envelopes_superseded"] == 1
     assert before[INVALID_DAY]["reports"]["build_tables"]["published"] is False
     assert len(before[INVALID_DAY]["quarantine"]) == 2
 
 
 def test_rerunning_dates_leaves_the_other_dates_alone(history_by_date):
     others = history_by_date.others
-    assert set(others) == {NEXT_DAY, CUT_DAY, EMPTY_FILE_DAY, DATE} and others[NEXT_DAY]
+    assert set(others) == {NEXT_DAY, CUT_DAY, CASES_DAY, EMPTY_FILE_DAY, DATE} and others[NEXT_DAY]
     for snapshot_date, files in others.items():
         assert lake_results.file_times(history_by_date.lake, snapshot_date) == files, snapshot_date
 
@@ -100,13 +101,20 @@ def rewrite_staged(spark, lake: Path, dataset: str, schema, change) -> None:
     frame.write.mode("overwrite").partitionBy("snapshot_date").parquet(root)
 
 
-def test_a_date_that_fails_a_check_is_not_published_and_the_others_are(spark, tmp_path):
+def test_a_date_that_fails_a_check_is_not_published_and_the_others_are(spark, history, tmp_path):
     """One date fails a data-quality rule, another does not add up; the third is published, and the
-    job fails naming both (nothing of theirs written), after writing every date's report."""
-    dup, gap, good = "2026-11-18", "2026-11-19", "2026-11-20"
+    job fails naming both (nothing of theirs written), after writing every date's report. The
+    three dates' staging and normalize reports are the history's (no normalize run), then:
+    CASES_DAY's 5 songs of P5 all get position 0; EMPTY_DAY's P0 claims 3 items instead of 0."""
+    dup, gap, good = CASES_DAY, EMPTY_DAY, CUT_DAY
     for snapshot_date in (dup, gap, good):
-        small_day(tmp_path / "raw", snapshot_date, ["t1", "t2"])
-    normalize_run(spark, tmp_path, "2026-11-18..2026-11-20")
+        folder = f"snapshot_date={snapshot_date}"
+        for dataset in (STAGED_ITEM, STAGED_PLAYLIST):
+            source = Path(staging_path(str(history.lake), dataset)) / folder
+            if source.exists():  # EMPTY_DAY stages no item
+                shutil.copytree(source, Path(staging_path(str(tmp_path), dataset)) / folder)
+        shutil.copytree(history.lake / "reports" / folder, tmp_path / "reports" / folder)
+        (tmp_path / "reports" / folder / "build_tables.json").unlink()
     day = F.col("snapshot_date")
     rewrite_staged(
         spark,
@@ -123,15 +131,17 @@ def test_a_date_that_fails_a_check_is_not_published_and_the_others_are(spark, tm
         lambda f: f.withColumn("item_count", F.when(day == gap, F.lit(3)).otherwise(F.col("item_count"))),
     )
     with pytest.raises(DatesNotPublishedError) as error:
-        build_run(spark, tmp_path, "2026-11-18..2026-11-20")
+        build_run(spark, tmp_path, f"{gap},{good},{dup}")
     message = str(error.value)
     assert message.startswith(f"build_tables published 1 of 3 snapshot date(s) ({good}); not published:")
     assert f"- {dup}: data quality failed for snapshot_date={dup}" in message
-    sample = "[{'playlist_id': 'pl1', 'position': 0, 'rows': 2}]"
+    sample = "[{'playlist_id': 'P5', 'position': 0, 'rows': 5}]"
     assert f"song: (playlist_id, position) is unique: 1 offending row(s), e.g. {sample}" in message
-    sums = "items read 3 != songs 2 + skipped 0 {} + quarantined 0 = 2"
+    sums = "items read 3 != songs 0 + skipped 0 {} + quarantined 0 = 0"
     assert f"- {gap}: reconciliation failed for snapshot_date={gap}: {sums}" in message
-    assert [r["song_id"] for r in table_rows(tmp_path, "song", good)] == ["t1", "t2"]
+    # CUT_DAY: P1's 10 songs, then P3's 3 (the cut P2 is quarantined), in key order
+    expected = [f"q1-{n:05d}" for n in range(10)] + [f"q3-{n:05d}" for n in range(3)]
+    assert [r["song_id"] for r in table_rows(tmp_path, "song", good)] == expected
     for failed in (dup, gap):
         assert not (tmp_path / "curated" / "song" / f"snapshot_date={failed}").exists()
         assert report(tmp_path, failed, "build_tables")["published"] is False

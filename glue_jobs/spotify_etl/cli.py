@@ -158,9 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except RuntimeError as error:  # a job ran and failed: its message says which dates and why
         from .jobs.build_tables import DatesNotPublishedError
-        from .jobs.normalize_items import NoValidInputError
+        from .jobs.normalize_items import ApiDriftError, NoValidInputError
 
-        if not isinstance(error, NoValidInputError | DatesNotPublishedError):
+        if not isinstance(error, NoValidInputError | ApiDriftError | DatesNotPublishedError):
             raise
         print(f"spotify-etl {args.command}: {error}", file=sys.stderr)
         return 1

@@ -9,6 +9,7 @@ readable playlists (Top 50 Global is refused with 404), 84/85 albums, 46/47 arti
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from spotify_etl import cli
@@ -40,6 +41,12 @@ def test_transform_prints_the_dates_steps_and_rows_and_skips_per_date(sample_run
     assert "snapshot dates: all in raw" in out
     assert "normalize_items  2026-11-19, 2026-11-20 done in" in out
     assert "build_tables     2026-11-19, 2026-11-20 done in" in out
+    # each job's line ends with the Spark jobs it launched (at least its writes: one per dataset)
+    launched = re.findall(
+        r"^  (\w+) +2026-11-19, 2026-11-20 done in [\d.]+ s \((\d+) Spark jobs\)$", out, re.M
+    )
+    assert [job for job, _ in launched] == ["normalize_items", "build_tables"]
+    assert all(int(count) >= 4 for _, count in launched)
     summary = [line.split() for line in out.splitlines() if line.strip().startswith("2026-11-20  ")]
     header = next(line.split() for line in out.splitlines() if line.strip().startswith("snapshot_date"))
     assert [line.split()[0] for line in out.splitlines() if line.strip().startswith("2026-11-")] == [

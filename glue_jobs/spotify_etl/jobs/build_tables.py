@@ -302,9 +302,8 @@ def run(spark: SparkSession, args: Mapping[str, Any]) -> dict[str, Any]:
 
     # Dates normalize_items did not stage (no valid input, held back, never run) need no Spark.
     playlist_root = layout.staging_path(lake_path, layout.STAGED_PLAYLIST)
-    with_staging = [
-        snapshot_date for snapshot_date in dates if snapshot_date in partition_dates(spark, playlist_root)
-    ]
+    staged_dates = partition_dates(spark, playlist_root)  # one listing, not one per date
+    with_staging = [snapshot_date for snapshot_date in dates if snapshot_date in staged_dates]
     tables: dict[str, DataFrame] = {}
     quality: dict[str, list] = {}
     measured: list[dict[str, Any]] = []
